@@ -1,0 +1,139 @@
+"""What happens on a call, as values: the engine emits them, the summary folds
+them, the front ends show them. Nothing here knows about terminals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from callflow.values import Value
+
+
+@dataclass(frozen=True)
+class NodeEntered:
+    kind: ClassVar[str] = "node"
+    node_id: str
+    section: str | None
+    title: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Said:
+    kind: ClassVar[str] = "say"
+    node_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ToDo:
+    kind: ClassVar[str] = "do"
+    node_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Noted:
+    kind: ClassVar[str] = "note"
+    node_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TicketValue:
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class TicketSet:
+    kind: ClassVar[str] = "ticket"
+    node_id: str
+    values: tuple[TicketValue, ...]
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    code: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LineAdded:
+    kind: ClassVar[str] = "item"
+    node_id: str
+    line: InvoiceLine
+
+
+@dataclass(frozen=True)
+class PastDueSet:
+    kind: ClassVar[str] = "past_due"
+    node_id: str
+    field_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentTaken:
+    kind: ClassVar[str] = "payment"
+    node_id: str
+    amount: Decimal
+    method: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Notified:
+    kind: ClassVar[str] = "notify"
+    node_id: str
+    to: str
+    message: str | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: ClassVar[str] = "follow_up"
+    node_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Ended:
+    kind: ClassVar[str] = "end"
+    node_id: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One recorded answer. `display` is how it reads; a secret's value and
+    display stay in memory only (receipts and journals show it redacted)."""
+
+    kind: ClassVar[str] = "answer"
+    node_id: str
+    field_id: str
+    prompt: str
+    value: Value
+    display: str
+    secret: bool = False
+
+
+Event = (
+    NodeEntered
+    | Said
+    | ToDo
+    | Noted
+    | TicketSet
+    | LineAdded
+    | PastDueSet
+    | PaymentTaken
+    | Notified
+    | FollowUp
+    | Ended
+    | Answered
+)

@@ -1,0 +1,273 @@
+"""YAML text to a validated `Flow`, with every problem at file:line:col.
+
+`load_flow(path)` reads safely (see yamlsource), validates with the pydantic
+models, and turns each validation error into a one-line diagnostic pointing at
+the offending key, with a "did you mean" for misspelt keys.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from callflow.diagnostics import Diagnostic, Severity
+from callflow.errors import FlowLoadError
+from callflow.flowindex import FlowIndex
+from callflow.model import IDENTIFIER_PATTERN, ITEM_CODE_PATTERN, NODE_ID_PATTERN, STEP_KINDS, Flow
+from callflow.yamlsource import PositionIndex, YamlError, parse_yaml, read_text
+
+INVALID_VALUE = "CF010"
+MISSING_KEY = "CF011"
+UNKNOWN_KEY = "CF012"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class LoadedFlow:
+    """A valid flow with what is needed to report positions in its file."""
+
+    flow: Flow
+    path: str
+    text: str
+    positions: PositionIndex
+    _index: FlowIndex | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> FlowIndex:
+        if self._index is None:
+            self._index = FlowIndex.build(self.flow)
+        return self._index
+
+    def position(self, loc: Sequence[Any], *, at_key: bool = True) -> tuple[int, int]:
+        return self.positions.locate(loc, at_key=at_key)
+
+
+def load_flow(path: str) -> LoadedFlow:
+    """Read and validate a flow file; raises FlowLoadError with all problems."""
+    text = _read(path)
+    flow = validate_text(Flow, text, path)
+    return LoadedFlow(flow, path, text, PositionIndex(text, path))
+
+
+def _read(path: str) -> str:
+    try:
+        return read_text(path)
+    except YamlError as exc:
+        raise FlowLoadError(exc.diagnostics) from None
+
+
+def load_data(path: str) -> tuple[Any, str]:
+    """Plain data of a YAML file (answers, scenarios) and its text."""
+    text = _read(path)
+    try:
+        return parse_yaml(text, path), text
+    except YamlError as exc:
+        raise FlowLoadError(exc.diagnostics) from None
+
+
+def validate_text(model: type[M], text: str, path: str) -> M:
+    """Parse YAML text and validate it as `model`, or raise FlowLoadError."""
+    try:
+        data = parse_yaml(text, path)
+    except YamlError as exc:
+        raise FlowLoadError(exc.diagnostics) from None
+    return validate_data(model, data, text, path)
+
+
+def validate_data(model: type[M], data: Any, text: str, path: str) -> M:
+    """Validate parsed data as `model`, reporting errors at their positions."""
+    if not isinstance(data, dict):
+        raise FlowLoadError(
+            [Diagnostic(path, 1, 1, INVALID_VALUE, Severity.ERROR, "the file should be a mapping of keys and values")]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        positions = PositionIndex(text, path)
+        raise FlowLoadError(
+            [_diagnostic(model, err, positions, path) for err in exc.errors(include_url=False)]
+        ) from None
+
+
+# -- turning pydantic errors into diagnostics ------------------------------------
+
+_PATTERN_WORDS = {
+    IDENTIFIER_PATTERN: "a name of letters, digits and _ that does not start with a digit (e.g. past_due_amount)",
+    NODE_ID_PATTERN: "an id of letters, digits, '-', '_' and '.' (e.g. D-2-4)",
+    ITEM_CODE_PATTERN: "a code of letters, digits, '-', '_' and '.' (e.g. 310)",
+}
+_UNION_PARENTS = {"steps", "routes"}
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def _strip_tags(loc: Sequence[Any]) -> list[Any]:
+    """Drop the union member names pydantic puts into error paths."""
+    out: list[Any] = []
+    for i, segment in enumerate(loc):
+        if (
+            i >= 2
+            and isinstance(loc[i - 1], int)
+            and loc[i - 2] in _UNION_PARENTS
+            and isinstance(segment, str)
+            and segment in (*STEP_KINDS, "if", "else")
+        ) or (
+            i >= 1 and loc[i - 1] == "item" and segment in ("code", "ref")
+        ):
+            continue
+        out.append(segment)
+    return out
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _diagnostic(model: type[BaseModel], err: Any, positions: PositionIndex, path: str) -> Diagnostic:
+    raw_loc = tuple(err["loc"])
+    loc = _strip_tags(raw_loc)
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    name = next((str(s) for s in reversed(loc) if isinstance(s, str)), "value")
+    code = INVALID_VALUE
+    if kind == "missing":
+        code = MISSING_KEY
+        message = f"missing key '{name}'"
+        line, col = positions.locate(loc[:-1])
+        return Diagnostic(path, line, col, code, Severity.ERROR, message + _missing_hint(model, raw_loc))
+    if kind == "extra_forbidden":
+        code = UNKNOWN_KEY
+        allowed = _keys_at(model, raw_loc[:-1])
+        message = f"unknown key '{name}'" + _suggest(name, allowed)
+        if allowed and not _suggest(name, allowed):
+            message += f"; allowed here: {', '.join(allowed)}"
+    elif kind == "step_kind":
+        keys = list(value) if isinstance(value, dict) else []
+        hint = next((_suggest(str(k), STEP_KINDS) for k in keys if _suggest(str(k), STEP_KINDS)), "")
+        found = f"found {', '.join(map(str, keys))}" if keys else f"found {_kind_of(value)}"
+        message = f"a step is one of {', '.join(STEP_KINDS)}; {found}{hint}"
+    elif kind == "route_kind":
+        message = "a route is '- if: condition' with 'goto: node', or '- else: node'"
+    elif kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
+        message = f"{_kind_of(value)} is not valid for '{name}': use {words}"
+    elif kind in ("string_type", "string_too_short"):
+        message = f"'{name}' is empty: give it a value" if value in (None, "") else f"'{name}' should be text, not {_kind_of(value)}"
+    elif kind in ("dict_type", "model_type", "model_attributes_type"):
+        message = f"'{name}' should be a mapping of keys and values, not {_kind_of(value)}"
+    elif kind == "list_type":
+        message = f"'{name}' should be a list (lines starting with '- '), not {_kind_of(value)}"
+    elif kind in ("decimal_parsing", "decimal_type", "decimal_max_places", "decimal_max_digits"):
+        message = f"{_kind_of(value)} is not an amount for '{name}' (write it like 35.00)"
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        message = f"{_kind_of(value)} is not a whole number for '{name}'"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"{_kind_of(value)} is not true or false for '{name}'"
+    elif kind == "literal_error":
+        expected = ctx.get("expected", "")
+        options = [o.strip().strip("'") for o in str(expected).replace(" or ", ", ").split(",")]
+        message = f"{_kind_of(value)} is not valid for '{name}': expected {expected}" + _suggest(str(value), options)
+    elif kind in ("greater_than_equal", "greater_than"):
+        message = f"'{name}' must be at least {ctx.get('ge', ctx.get('gt'))}"
+    elif kind == "too_short":
+        message = f"'{name}' needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}"
+    elif kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
+    else:
+        message = f"'{name}': {err['msg']}"
+    line, col = positions.locate(loc)
+    return Diagnostic(path, line, col, code, Severity.ERROR, message)
+
+
+def _missing_hint(model: type[BaseModel], raw_loc: Sequence[Any]) -> str:
+    owner = _model_at(model, raw_loc[:-1])
+    if owner is None:
+        return ""
+    info = owner.model_fields.get(str(raw_loc[-1]))
+    return f" ({info.description.rstrip('.')})" if info is not None and info.description else ""
+
+
+def _keys_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    owner = _model_at(model, loc)
+    if owner is None:
+        return []
+    return [info.alias or name for name, info in owner.model_fields.items()]
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The model class that validates the value at `loc` (for key suggestions)."""
+    current: Any = model
+    for segment in loc:
+        current = _descend(current, segment)
+        if current is None:
+            return None
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    members = [m for m in _union_members(current) if isinstance(m, type) and issubclass(m, BaseModel)]
+    return members[0] if len(members) == 1 else None
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _union_members(tp: Any) -> list[Any]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return [m for m in typing.get_args(tp) if m is not type(None)]
+    return []
+
+
+def _tag_of(tp: Any) -> str | None:
+    if typing.get_origin(tp) is typing.Annotated:
+        for meta in typing.get_args(tp)[1:]:
+            tag = getattr(meta, "tag", None)
+            if isinstance(tag, str):
+                return tag
+    return None
+
+
+def _descend(tp: Any, segment: Any) -> Any:
+    tp = _unwrap(tp)
+    members = _union_members(tp)
+    if members:
+        for member in members:
+            if _tag_of(member) == segment or getattr(_unwrap(member), "__name__", None) == segment:
+                return member
+        for member in members:
+            found = _descend(member, segment)
+            if found is not None:
+                return found
+        return None
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, info in tp.model_fields.items():
+            if segment in (name, info.alias):
+                return info.annotation
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is list and isinstance(segment, int):
+        return args[0]
+    if origin is dict:
+        return args[0] if segment == "[key]" else args[1]
+    return None

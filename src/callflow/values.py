@@ -1,0 +1,119 @@
+"""Turning what a director types (or an answers file holds) into a typed value.
+
+text -> str, number -> Decimal, money -> Decimal in cents, yesno -> bool,
+choice -> the option's value. Each parse returns the value and how to show it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from callflow.flowindex import Question
+from callflow.model import Choose, ChoiceOption, InputField
+from callflow.money import format_money, parse_amount
+
+Value = str | Decimal | bool | None
+
+_YES = {"y", "yes", "true", "1", "on"}
+_NO = {"n", "no", "false", "0", "off"}
+
+
+class InvalidAnswer(ValueError):
+    """An answer that does not fit its question; the message says how to fix it."""
+
+
+def options_of(question: Question) -> list[ChoiceOption]:
+    if isinstance(question, Choose):
+        return list(question.options)
+    return list(question.options or [])
+
+
+def question_type(question: Question) -> str:
+    return "choice" if isinstance(question, Choose) else question.type
+
+
+def find_option(question: Question, answer: str) -> ChoiceOption:
+    """The option an answer names: its value or label, then the same ignoring case."""
+    options = options_of(question)
+    for option in options:
+        if answer == option.key or answer == option.label:
+            return option
+    folded = answer.strip().casefold()
+    matches = [o for o in options if folded in (o.key.casefold(), o.label.casefold())]
+    if len(matches) == 1:
+        return matches[0]
+    allowed = ", ".join(repr(o.label) for o in options)
+    raise InvalidAnswer(f"'{answer}' is not one of the options: {allowed}")
+
+
+def parse_answer(question: Question, raw: object, currency: str = "USD") -> Value:
+    """Check and convert one answer. Empty optional answers give None."""
+    kind = question_type(question)
+    if isinstance(raw, bool) and kind == "yesno":
+        return raw
+    text = "" if raw is None else str(raw)
+    if kind != "text":
+        text = text.strip()
+    required = True if isinstance(question, Choose) else question.required
+    if text.strip() == "":
+        if required:
+            raise InvalidAnswer("an answer is required")
+        return None
+    if kind == "choice":
+        return find_option(question, text).key
+    if kind == "yesno":
+        folded = text.casefold()
+        if folded in _YES:
+            return True
+        if folded in _NO:
+            return False
+        raise InvalidAnswer(f"'{text}' is not yes or no")
+    assert isinstance(question, InputField)
+    if kind == "money":
+        try:
+            amount = parse_amount(text, currency)
+        except ValueError as exc:
+            raise InvalidAnswer(str(exc)) from None
+        _check_range(question, amount, lambda v: format_money(v, currency))
+        if question.min is None and amount < 0:
+            raise InvalidAnswer("an amount cannot be negative")
+        return amount
+    if kind == "number":
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            raise InvalidAnswer(f"'{text}' is not a number") from None
+        if not number.is_finite():
+            raise InvalidAnswer(f"'{text}' is not a number")
+        _check_range(question, number, str)
+        return number
+    if question.pattern is not None and not re.fullmatch(question.pattern, text):
+        hint = question.pattern_hint or f"it must match {question.pattern}"
+        raise InvalidAnswer(f"'{text}' does not fit: {hint}")
+    return text
+
+
+def _check_range(question: InputField, value: Decimal, show: Callable[[Decimal], str]) -> None:
+    if question.min is not None and value < question.min:
+        raise InvalidAnswer(f"must be at least {show(question.min)}")
+    if question.max is not None and value > question.max:
+        raise InvalidAnswer(f"must be at most {show(question.max)}")
+
+
+def display_value(question: Question, value: Value, currency: str = "USD") -> str:
+    """How a recorded value reads on screen and in receipts (secrets aside)."""
+    if value is None:
+        return ""
+    kind = question_type(question)
+    if kind == "yesno":
+        return "Yes" if value else "No"
+    if kind == "choice":
+        for option in options_of(question):
+            if option.key == value:
+                return option.label
+        return str(value)
+    if kind == "money" and isinstance(value, Decimal):
+        return format_money(value, currency)
+    return str(value)
