@@ -1,0 +1,50 @@
+"""The `callflow` command. Only argument parsing lives here; each command's
+work (and its heavy imports) lives in callflow.commands.<name>, imported when
+the command runs, so `callflow --help` and `callflow lint` start fast."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from callflow import __version__
+from callflow.commands import run as run_command
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 problems found (lint, tests); 2 usage; "
+    "3 a file that cannot be read or is invalid; 4 answers that do not walk the flow; "
+    "5 the receipt could not be saved (the journal has the call); 130 interrupted and saved."
+)
+
+app = typer.Typer(
+    name="callflow",
+    help="Follow a call script live, step by step, and end with the ticket and invoice summary.\n\n"
+    + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"callflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Follow a call script live and end with the ticket and invoice summary."""
+
+
+app.command(name="run", help=run_command.HELP, epilog=EXIT_CODES_HELP)(run_command.run)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(app())
