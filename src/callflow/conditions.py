@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from callflow.templates import NAME
@@ -39,6 +39,7 @@ _SPACE = re.compile(r"\s*")
 _KEYWORDS = {"and", "or", "not", "in", "yes", "no", "true", "false"}
 _BOOLS = {"yes": True, "true": True, "no": False, "false": False}
 MAX_NESTING = 32
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*")
 
 
 class ConditionError(ValueError):
@@ -276,14 +277,19 @@ def _same_kind(a: Value, b: Value) -> tuple[Value, Value] | None:
     if isinstance(a, str) and isinstance(b, str):
         return a, b
     # A number typed into a text field ('012') still compares with a number.
-    try:
-        if isinstance(a, Decimal) and isinstance(b, str):
-            return a, Decimal(b)
-        if isinstance(a, str) and isinstance(b, Decimal):
-            return Decimal(a), b
-    except InvalidOperation:
-        return None
+    if isinstance(a, Decimal) and isinstance(b, str):
+        number = _number_in_text(b)
+        return None if number is None else (a, number)
+    if isinstance(a, str) and isinstance(b, Decimal):
+        number = _number_in_text(a)
+        return None if number is None else (number, b)
     return None
+
+
+def _number_in_text(text: str) -> Decimal | None:
+    # Only plain digits: Decimal() also reads 'nan', 'sNaN', 'Infinity', '1e3'
+    # and '1_000', and comparing a NaN raises InvalidOperation mid-call.
+    return Decimal(text) if _PLAIN_NUMBER.fullmatch(text) else None
 
 
 def _compare(op: str, a: Value, b: Value) -> bool:

@@ -1,0 +1,31 @@
+"""Shared fixtures: inline flows through callflow's own loader, and the D-2 flow."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from callflow.loader import LoadedFlow, load_flow, validate_text
+from callflow.model import Flow
+
+ROOT = Path(__file__).resolve().parents[1]
+D2_FLOW = ROOT / "flows" / "anything-computers-intake.yaml"
+
+
+@pytest.fixture()
+def make_flow() -> Callable[[str], Flow]:
+    """Validate a YAML string (dedented) as a flow, the way `load_flow` does."""
+
+    def make(text: str) -> Flow:
+        return validate_text(Flow, textwrap.dedent(text), "inline.yaml")
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def d2() -> LoadedFlow:
+    """The D-2 intake flow, loaded once."""
+    return load_flow(str(D2_FLOW))
