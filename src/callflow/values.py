@@ -18,6 +18,7 @@ Value = str | Decimal | bool | None
 
 _YES = {"y", "yes", "true", "1", "on"}
 _NO = {"n", "no", "false", "0", "off"}
+_TYPED_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 class InvalidAnswer(ValueError):
@@ -81,6 +82,9 @@ def parse_answer(question: Question, raw: object, currency: str = "USD") -> Valu
             raise InvalidAnswer("an amount cannot be negative")
         return amount
     if kind == "number":
+        # Commas only as thousands separators: '1,5' is not silently 15.
+        if not _TYPED_NUMBER.fullmatch(text):
+            raise InvalidAnswer(f"'{text}' is not a number")
         try:
             number = Decimal(text.replace(",", ""))
         except InvalidOperation:
