@@ -26,8 +26,8 @@ from callflow.runner import BACK
 from callflow.values import InvalidAnswer, options_of, parse_answer, question_type
 
 STYLE = Style.from_dict({"qmark": "fg:ansicyan bold", "question": "bold", "instruction": "fg:ansibrightblack"})
-CHOICE_HINT = "(↑/↓ then Enter · Esc: back · Ctrl-C: save & quit)"
-TEXT_HINT = "(Enter to record · Esc: back · Ctrl-C: save & quit)"
+CHOICE_HINT = "(↑↓ Enter · Esc back · Ctrl-C stop)"
+TEXT_HINT = "(Enter · Esc back · Ctrl-C stop)"
 BACK_LABEL = "← Back"
 
 
@@ -170,8 +170,7 @@ def _text_instruction(question: Question) -> str:
             parts.append("optional: Enter to skip")
         if question.help:
             parts.append(question.help)
-    hint = TEXT_HINT
-    return f"({'; '.join(parts)}) {hint}" if parts else hint
+    return f"({'; '.join(parts)}) {TEXT_HINT}" if parts else TEXT_HINT
 
 
 def _as_text(prompt: Prompt, session: Session) -> str:
@@ -183,7 +182,5 @@ def _as_text(prompt: Prompt, session: Session) -> str:
 
 
 def _buffer_text(question: questionary.Question) -> str:
-    try:
-        return str(question.application.current_buffer.text)
-    except Exception:  # noqa: BLE001 - a prompt without a text buffer
-        return ""
+    """What was typed when Ctrl-C came (empty for list prompts)."""
+    return str(question.application.current_buffer.text)

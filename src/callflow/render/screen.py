@@ -50,7 +50,7 @@ def event_renderable(event: Event, currency: str) -> Any:
     if isinstance(event, NodeEntered):
         return node_header(event)
     if isinstance(event, Said):
-        return Panel(Text(event.text), title="Say", title_align="left", border_style="green", box=box.ROUNDED)
+        return say_panel([event.text])
     if isinstance(event, ToDo):
         return Text.assemble(("  ☐ ", "yellow"), (event.text, ""))
     if isinstance(event, Noted):
@@ -88,13 +88,29 @@ def event_renderable(event: Event, currency: str) -> Any:
     return None
 
 
+def say_panel(texts: Sequence[str]) -> Panel:
+    """Words said one after another go in one panel, a blank line apart."""
+    return Panel(Text("\n\n".join(texts)), title="Say", title_align="left", border_style="green", box=box.ROUNDED)
+
+
 def show_events(console: Console, events: Sequence[Event], currency: str, *, again: bool = False) -> None:
     if again:
         console.print(Text("  ↩ Back: the last answer was undone", style="bold yellow"))
+    said: list[str] = []
     for event in events:
+        if isinstance(event, Said):
+            said.append(event.text)
+            continue
+        if said:
+            console.print(say_panel(said))
+            said = []
+        if isinstance(event, NodeEntered):
+            console.print()
         renderable = event_renderable(event, currency)
         if renderable is not None:
             console.print(renderable)
+    if said:
+        console.print(say_panel(said))
 
 
 def summary_renderable(data: dict[str, Any], saved: Sequence[str] = ()) -> Group:

@@ -1,0 +1,215 @@
+"""The live prompter driven through prompt_toolkit's pipe input, key by key."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from callflow.engine import Prompt, Session
+from callflow.loader import load_flow
+from callflow.prompting import LivePrompter, SaveAndQuit
+from callflow.runner import drive
+from callflow.summary import summarize
+
+ROOT = Path(__file__).resolve().parents[1]
+D2 = ROOT / "flows" / "anything-computers-intake.yaml"
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+ESC = "\x1b"
+CTRL_C = "\x03"
+
+
+class KeyedPrompter(LivePrompter):
+    """Types the next keys into the pipe just before each prompt opens, the
+    way a person answers one prompt at a time."""
+
+    def __init__(self, console: Console, pipe: object, keys: list[str]) -> None:
+        super().__init__(console, input=pipe, output=DummyOutput())
+        self.pipe = pipe
+        self.keys = list(keys)
+        self.asked: list[str] = []
+
+    def _type_next(self) -> None:
+        if not self.keys:
+            raise AssertionError("the prompter asked more questions than the test typed answers for")
+        self.pipe.send_text(self.keys.pop(0))  # type: ignore[attr-defined]
+
+    def ask(self, session: Session, prompt: Prompt) -> object:
+        self.asked.append(prompt.field_id)
+        return super().ask(session, prompt)
+
+    def _question(self, session, prompt, typed):  # type: ignore[no-untyped-def]
+        question = super()._question(session, prompt, typed)
+        self._type_next()
+        return question
+
+    def confirm_quit(self) -> bool:
+        self._type_next()
+        return super().confirm_quit()
+
+
+@pytest.fixture()
+def pipe() -> Iterator[object]:
+    with create_pipe_input() as pipe_input:
+        yield pipe_input
+
+
+def walk(keys: list[str], pipe: object, *, agent: str = "Dana") -> tuple[Session, KeyedPrompter, str]:
+    loaded = load_flow(str(D2))
+    session = Session(loaded.flow, loaded.index, agent=agent)
+    screen = io.StringIO()
+    prompter = KeyedPrompter(Console(file=screen, width=100, color_system=None), pipe, keys)
+    drive(session, prompter)
+    return session, prompter, screen.getvalue()
+
+
+def test_a_whole_call_typed_key_by_key(pipe: object) -> None:
+    keys = [
+        ENTER,  # Existing member? Yes
+        ENTER,  # plan: Pay As You Go (first)
+        DOWN + ENTER,  # more than one contact? No
+        "45.50" + ENTER,  # past due amount
+        ENTER,  # pays add-on and balance: Yes
+        "Alex" + ENTER,  # remote agent
+        ENTER,  # payment method: account
+        "T1001" + ENTER,  # ticket number
+    ]
+    session, prompter, screen = walk(keys, pipe)
+    summary = summarize(session)
+    assert session.ended
+    assert summary.path == ("D-2-1", "D-2-5", "D-2-13", "D-2-6", "D-2-14", "D-2-15", "D-2-9")
+    assert str(summary.invoice.total) == "65.50"
+    assert [line.code for line in summary.invoice.lines] == ["320"]
+    assert "Thank you for calling Anything Computers.org. This is Dana." in screen
+    assert "Your total is $65.50." in screen
+    assert "Here is your ticket # T1001." in screen
+    assert "Call ends: transferred to remote agent" in screen
+
+
+def test_escape_goes_back_and_the_previous_answer_is_offered(pipe: object) -> None:
+    keys = [
+        ENTER,  # Existing member? Yes
+        ENTER,  # Pay As You Go
+        DOWN + ENTER,  # one contact
+        "10" + ENTER,  # past due $10.00 ...
+        ESC,  # ... oops: Esc at the Add-on + Balance question goes back
+        "\x7f" * 5 + "20" + ENTER,  # the prompt holds "10.00": erase it, type 20
+        DOWN + ENTER,  # Add-on + Balance Owed? No -> D-2-16 ends the chat
+    ]
+    session, prompter, screen = walk(keys, pipe)
+    summary = summarize(session)
+    assert prompter.asked == [
+        "existing_member",
+        "member_plan",
+        "payg_more_than_one_contact",
+        "past_due_amount",
+        "pays_addon_and_balance",
+        "past_due_amount",
+        "pays_addon_and_balance",
+    ]
+    assert "Back: the last answer was undone" in screen
+    assert [a.field_id for a in summary.answers] == [
+        "existing_member",
+        "member_plan",
+        "payg_more_than_one_contact",
+        "past_due_amount",
+        "pays_addon_and_balance",
+    ]
+    assert summary.answers[3].display == "$20.00"
+    assert "past due amount of $20.00" in screen
+    assert summary.outcome == "chat_ended"
+
+
+def test_enter_after_back_keeps_the_previous_typed_answer(pipe: object) -> None:
+    keys = [ENTER, ENTER, DOWN + ENTER, "10" + ENTER, ESC, ENTER, DOWN + ENTER]
+    session, _, _ = walk(keys, pipe)
+    assert summarize(session).answers[3].display == "$10.00"
+
+
+def test_back_entry_in_a_list_undoes_the_last_answer(pipe: object) -> None:
+    keys = [
+        DOWN + ENTER,  # Existing member? No -> D-2-3
+        DOWN + DOWN + ENTER,  # "← Back" (below Member; the separator is skipped)
+        ENTER,  # Existing member? again: the list opens on the previous answer
+    ]
+    loaded = load_flow(str(D2))
+    session = Session(loaded.flow, loaded.index, agent="Dana")
+    prompter = KeyedPrompter(Console(file=io.StringIO(), color_system=None), pipe, keys)
+    answers = []
+    for _ in range(3):
+        prompt = session.prompt
+        assert prompt is not None
+        reply = prompter.ask(session, prompt)
+        answers.append(reply)
+        if reply is not None and repr(reply) == "BACK":
+            session.back()
+        else:
+            session.answer(reply)
+    assert answers[0] == "no"
+    assert repr(answers[1]) == "BACK"
+    # After going back the list opens on the previous answer, so Enter keeps it.
+    assert answers[2] == "no"
+    assert session.prompt is not None and session.prompt.field_id == "member_or_one_time"
+
+
+def test_invalid_typed_value_is_refused_in_the_prompt(pipe: object) -> None:
+    keys = [
+        ENTER,
+        ENTER,
+        DOWN + ENTER,
+        "abc" + ENTER + "\x7f\x7f\x7f" + "0" + ENTER,  # refused while typing, then 0
+        ENTER,  # Remote Support Session? Yes
+        "Alex" + ENTER,
+        ENTER,
+        "T2" + ENTER,
+    ]
+    session, _, _ = walk(keys, pipe)
+    summary = summarize(session)
+    assert summary.answers[3].display == "$0.00"
+    assert summary.path[-3:] == ("D-2-7", "D-2-8", "D-2-9")
+    assert str(summary.invoice.total) == "20.00"
+
+
+def test_ctrl_c_then_go_on_keeps_what_was_typed(pipe: object) -> None:
+    keys = [
+        ENTER,
+        ENTER,
+        DOWN + ENTER,
+        "12.3" + CTRL_C,  # interrupted while typing
+        ENTER,  # "Go on with the call"
+        "4" + ENTER,  # the prompt still holds "12.3": typing 4 makes 12.34
+        DOWN + ENTER,  # decline add-on + balance
+    ]
+    session, _, _ = walk(keys, pipe)
+    summary = summarize(session)
+    assert summary.answers[3].display == "$12.34"
+
+
+def test_ctrl_c_then_save_and_quit_raises_with_answers_kept(pipe: object) -> None:
+    keys = [ENTER, CTRL_C, DOWN + ENTER]
+    with pytest.raises(SaveAndQuit):
+        walk(keys, pipe)
+
+
+def test_yes_no_field_is_a_list_with_back(pipe: object) -> None:
+    # Help Desk member, one contact, no balance, no chat response -> phone.
+    keys = [
+        ENTER,  # existing member
+        DOWN + ENTER,  # Help Desk
+        DOWN + ENTER,  # one contact
+        "0" + ENTER,  # no past due
+        DOWN + ENTER,  # chat response: No
+        DOWN + ENTER,  # phone answered: No -> voicemail
+    ]
+    session, prompter, screen = walk(keys, pipe)
+    summary = summarize(session)
+    assert summary.outcome == "voicemail_left"
+    assert summary.path[-2:] == ("D-2-23", "D-2-25")
+    assert "Please give us a call back at 888.615.HELP" in screen
