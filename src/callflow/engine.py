@@ -36,6 +36,7 @@ from callflow.events import (
     TicketSet,
     TicketValue,
     ToDo,
+    Via,
 )
 from callflow.flowindex import FlowIndex, Question
 from callflow.model import (
@@ -207,8 +208,9 @@ class Session:
         walk = _Walk(totals=self._frames[-1].totals)
         try:
             if isinstance(question, Choose):
-                option = next(o for o in question.options if o.key == value)
-                nxt = self._advance(option.goto, 0, walk, entering=True)
+                chosen, option = next((i, o) for i, o in enumerate(question.options) if o.key == value)
+                via = Via(prompt.node_id, "choose", chosen)
+                nxt = self._advance(option.goto, 0, walk, entering=True, via=via)
             else:
                 nxt = self._advance(prompt.node_id, prompt.step_index + 1, walk, entering=False)
         except Exception:
@@ -272,7 +274,9 @@ class Session:
 
     # -- walking -----------------------------------------------------------------
 
-    def _advance(self, node_id: str, step_index: int, walk: _Walk, *, entering: bool) -> Prompt | None:
+    def _advance(
+        self, node_id: str, step_index: int, walk: _Walk, *, entering: bool, via: Via | None = None
+    ) -> Prompt | None:
         hops = 0
         self._walk_totals = walk.totals
         try:
@@ -281,7 +285,9 @@ class Session:
                 if node is None:
                     raise FlowError(f"the flow goes to node '{node_id}', which does not exist")
                 if entering:
-                    walk.events.append(NodeEntered(node_id, node.section, node.title, node.role or self.flow.role))
+                    walk.events.append(
+                        NodeEntered(node_id, node.section, node.title, node.role or self.flow.role, via)
+                    )
                     entering = False
                 steps = node.steps
                 while step_index < len(steps):
@@ -301,7 +307,7 @@ class Session:
                 if node.end is not None:
                     walk.events.append(Ended(node_id, node.end))
                     return None
-                node_id = self._route(node_id, node)
+                node_id, via = self._route(node_id, node)
                 step_index = 0
                 entering = True
                 hops += 1
@@ -310,15 +316,16 @@ class Session:
         finally:
             self._walk_totals = None
 
-    def _route(self, node_id: str, node: Node) -> str:
+    def _route(self, node_id: str, node: Node) -> tuple[str, Via]:
+        """The next node and the edge that leads there."""
         if node.next is not None:
-            return node.next
+            return node.next, Via(node_id, "next", 0)
         if node.routes is not None:
-            for route in node.routes:
+            for i, route in enumerate(node.routes):
                 if isinstance(route, ElseRoute):
-                    return route.else_
+                    return route.else_, Via(node_id, "routes", i)
                 if isinstance(route, IfRoute) and self._holds(route.if_):
-                    return route.goto
+                    return route.goto, Via(node_id, "routes", i)
             raise FlowError(f"node '{node_id}': no route matched and there is no 'else'")
         raise FlowError(f"node '{node_id}' has no way on (add next, choose, routes or end)")
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from callflow.values import Value
+
+
+class Via(NamedTuple):
+    """The edge a walk took into a node: the node it left, that node's way on
+    ("choose", "routes" or "next") and the option or route taken (0 for next)."""
+
+    node_id: str
+    way: str
+    index: int
 
 
 @dataclass(frozen=True)
@@ -17,6 +26,7 @@ class NodeEntered:
     section: str | None
     title: str | None
     role: str | None
+    via: Via | None = None  # None for the start node
 
 
 @dataclass(frozen=True)
