@@ -101,8 +101,8 @@ def validate_data(model: type[M], data: Any, text: str, path: str) -> M:
 _PATTERN_WORDS = {
     IDENTIFIER_PATTERN: "a name of letters, digits and _ that does not start with a digit (e.g. past_due_amount)",
     NODE_ID_PATTERN: "an id of letters, digits, '-', '_' and '.' (e.g. D-2-4)",
-    ITEM_CODE_PATTERN: "a code of letters, digits, '-', '_' and '.' (e.g. 310)",
 }
+_ITEM_CODE_WORDS = "a code of letters, digits, '-', '_' and '.' (e.g. 310)"
 _UNION_PARENTS = {"steps", "routes"}
 
 
@@ -166,8 +166,16 @@ def _diagnostic(model: type[BaseModel], err: Any, positions: PositionIndex, path
     elif kind == "route_kind":
         message = "a route is '- if: condition' with 'goto: node', or '- else: node'"
     elif kind == "string_pattern_mismatch":
-        words = _PATTERN_WORDS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
-        message = f"{_kind_of(value)} is not valid for '{name}': use {words}"
+        pattern = ctx.get("pattern", "")
+        # Node ids and item codes share a pattern: the place says which it is.
+        if pattern == ITEM_CODE_PATTERN and ("catalog" in loc[:1] or "item" in loc):
+            words = _ITEM_CODE_WORDS
+        else:
+            words = _PATTERN_WORDS.get(pattern, f"text matching {pattern}")
+        if loc[-1:] == ["[key]"] and len(loc) >= 3:
+            message = f"{_kind_of(value)} is not valid as a key of '{loc[-3]}': use {words}"
+        else:
+            message = f"{_kind_of(value)} is not valid for '{name}': use {words}"
     elif kind in ("string_type", "string_too_short"):
         message = f"'{name}' is empty: give it a value" if value in (None, "") else f"'{name}' should be text, not {_kind_of(value)}"
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
