@@ -520,3 +520,31 @@ def test_answering_looks_up_only_the_nodes_it_walks(make_flow: MakeFlow) -> None
     assert session.ended
     assert set(nodes.looked_up) == {"A", "B"}
     assert len(nodes.looked_up) <= 2 + len(STRAIGHT)
+
+
+# -- catalog placeholders ----------------------------------------------------------------------
+
+
+def test_catalog_placeholders_read_price_and_name_of_any_item_code(make_flow: MakeFlow) -> None:
+    flow = make_flow(
+        """\
+        id: c
+        title: C
+        start: A
+        catalog:
+          "320": {name: PAY AS YOU GO REMOTE SESSION, price: 20}
+          "310.1": {name: HALF SESSION, price: 17.5}
+        nodes:
+          A:
+            steps:
+              - say: "{catalog.320.name} costs {catalog.320.price}."
+              - say: "{catalog.310.1.name} costs {catalog.310.1.price}."
+              - say: "[{catalog.320.nme}] [{catalog.999.price}] [{catalog.320}]"
+            end: x
+        """
+    )
+    assert [e.text for e in Session(flow).shown() if isinstance(e, Said)] == [
+        "PAY AS YOU GO REMOTE SESSION costs $20.00.",
+        "HALF SESSION costs $17.50.",  # item codes may hold dots
+        "[_____] [_____] [_____]",  # a misspelt attribute is a blank, not the item's name
+    ]

@@ -262,11 +262,12 @@ class Session:
                 return SECRET_SHOWN
             return display_value(question, value, self.flow.currency)
         if name.startswith("catalog."):
-            parts = name.split(".")
-            item = self.flow.catalog.get(parts[1]) if len(parts) == 3 else None
-            if item is None:
+            # Item codes may hold dots (310.1): the attribute is the last part.
+            code, _, attribute = name[len("catalog.") :].rpartition(".")
+            item = self.flow.catalog.get(code)
+            if item is None or attribute not in ("price", "name"):
                 return None
-            return format_money(item.price, self.flow.currency) if parts[2] == "price" else item.name
+            return format_money(item.price, self.flow.currency) if attribute == "price" else item.name
         value = self.value(name)
         if isinstance(value, Decimal):
             return format_money(value, self.flow.currency)
