@@ -493,3 +493,21 @@ def test_cli_unknown_field_id_exits_3_with_did_you_mean(tmp_path: Path) -> None:
         f"{path}:6:3: CF012 error: 'remote_agnet' is not a question of flow 'anything-computers-intake' "
         "(did you mean 'remote_agent'?)\n"
     )
+
+
+def test_cli_answers_for_another_flow_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("flow: onsite-visit\n" + ONE_TIME, encoding="utf-8")
+    result = cli("--answers", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"{path}:1:1: CF010 error: these answers are for flow 'onsite-visit', not 'anything-computers-intake'\n"
+    )
+
+
+def test_cli_misspelt_answers_key_exits_3_with_did_you_mean(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(ONE_TIME.replace("answers:", "answer:"), encoding="utf-8")
+    result = cli("--answers", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == f"{path}:1:1: CF012 error: unknown key 'answer' (did you mean 'answers'?)\n"

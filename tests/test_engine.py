@@ -3,6 +3,7 @@ summary as a pure function of the answers."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -223,6 +224,17 @@ def test_going_back_twice_offers_each_previous_answer_in_turn(shop: Flow) -> Non
     assert session.prompt is not None and session.prompt.previous == Decimal("45.50")
     session.answer("10")  # a new answer: nothing to offer any more
     assert session.prompt is not None and session.prompt.field_id == "method" and session.prompt.previous is None
+
+
+def test_back_after_the_end_reopens_the_last_question(shop: Flow) -> None:
+    session = walk(shop, STRAIGHT)
+    assert session.ended
+    assert session.back() is True
+    assert not session.ended and summarize(session).outcome is None
+    prompt = session.prompt
+    assert prompt is not None and (prompt.field_id, prompt.previous) == ("remote_agent", "Sam")
+    session.answer("Alex")
+    assert summarize(session).ticket_value("assignee") == "Alex"
 
 
 # -- when: steps and routes ---------------------------------------------------------------------
@@ -512,7 +524,7 @@ def test_answering_looks_up_only_the_nodes_it_walks(make_flow: MakeFlow) -> None
     flow = make_flow(SHOP + filler)
     index = FlowIndex.build(flow)  # built once at load, outside the walk
     nodes = _WatchedNodes(flow.nodes)
-    watched = flow.model_copy(update={"nodes": nodes})
+    watched = dataclasses.replace(flow, nodes=nodes)
     assert watched.nodes is nodes
     session = Session(watched, index, agent="Dana")
     for raw in STRAIGHT:
