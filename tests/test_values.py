@@ -202,3 +202,11 @@ def test_display_values() -> None:
     assert display_value(MONEY, Decimal("1234.5")) == "$1,234.50"
     assert display_value(NUMBER, Decimal(3)) == "3"
     assert display_value(TEXT, None) == ""
+
+
+def test_a_refused_secret_is_not_echoed() -> None:
+    pin = field(secret=True, pattern=r"[0-9]{4}", pattern_hint="four digits")
+    assert refused(pin, "12a4") == "the answer does not fit: four digits"
+    assert refused(field(secret=True, type="money"), " 99x ") == "the answer is not an amount (type it like 45.50)"
+    assert refused(field(secret=True, type="yesno"), "sí") == "the answer is not yes or no"
+    assert parse_answer(pin, "1234") == "1234"

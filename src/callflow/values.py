@@ -51,6 +51,19 @@ def find_option(question: Question, answer: str) -> ChoiceOption:
 
 def parse_answer(question: Question, raw: object, currency: str = "USD") -> Value:
     """Check and convert one answer. Empty optional answers give None."""
+    try:
+        return _parse_answer(question, raw, currency)
+    except InvalidAnswer as exc:
+        if isinstance(question, InputField) and question.secret and raw is not None:
+            # Refusals reach screens and CI logs: a secret is not echoed in them.
+            message = str(exc)
+            for typed in {str(raw), str(raw).strip()}:
+                message = message.replace(f"'{typed}'", "the answer")
+            raise InvalidAnswer(message) from None
+        raise
+
+
+def _parse_answer(question: Question, raw: object, currency: str) -> Value:
     kind = question_type(question)
     if isinstance(raw, bool) and kind == "yesno":
         return raw
