@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# The flow cache of the test run is its own, never the user's ~/.cache; the
+# subprocesses the tests start inherit it.
+os.environ["CALLFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="callflow-test-cache-")
 
 from callflow.loader import LoadedFlow, load_flow, validate_text
 from callflow.model import Flow

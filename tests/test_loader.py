@@ -145,7 +145,7 @@ def test_unknown_top_level_key() -> None:
 
 def test_missing_key_at_its_parent_with_what_it_is_for() -> None:
     assert problems("id: t\ntitle: T\nnodes:\n  A: {end: x}\n") == [
-        "f.yaml:1:1: CF011 error: missing key 'start' (The first node)"
+        "f.yaml:1:1: CF011 error: missing key 'start' (the first node)"
     ]
     assert node_problems("choose:\n  id: q\n  options:\n    - {label: a, goto: A}\n") == [
         "f.yaml:6:5: CF011 error: missing key 'prompt'"

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from callflow.loader import adapter
 from callflow.model import Choose, InputField
 from callflow.values import InvalidAnswer, display_value, find_option, parse_answer
 
 
 def field(**spec: object) -> InputField:
-    return InputField.model_validate({"prompt": "Question?", **spec})
+    return adapter(InputField).validate_python({"prompt": "Question?", **spec})
 
 
 YESNO = field(type="yesno")
@@ -23,7 +24,7 @@ PLAN = field(
         {"label": "Managed Services"},
     ],
 )
-EXISTING = Choose.model_validate(
+EXISTING = adapter(Choose).validate_python(
     {
         "id": "existing_member",
         "prompt": "Existing member?",

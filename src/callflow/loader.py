@@ -1,32 +1,42 @@
 """YAML text to a validated `Flow`, with every problem at file:line:col.
 
-`load_flow(path)` reads safely (see yamlsource), validates with the pydantic
-models, and turns each validation error into a one-line diagnostic pointing at
-the offending key, with a "did you mean" for misspelt keys.
+`load_flow(path)` reads safely (see yamlsource), validates with pydantic into
+the model's dataclasses, and turns each validation error into a one-line
+diagnostic pointing at the offending key, with a "did you mean" for misspelt
+keys. pydantic is imported here, not by the model, so code that only walks a
+flow does not pay for it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
+from callflow import flowcache
 from callflow.diagnostics import Diagnostic, Severity
 from callflow.errors import FlowLoadError
 from callflow.flowindex import FlowIndex
 from callflow.model import IDENTIFIER_PATTERN, ITEM_CODE_PATTERN, NODE_ID_PATTERN, STEP_KINDS, Flow
 from callflow.yamlsource import PositionIndex, YamlError, parse_yaml, read_text
 
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
 INVALID_VALUE = "CF010"
 MISSING_KEY = "CF011"
 UNKNOWN_KEY = "CF012"
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
+
+# YAML keys that are Python keywords, and the dataclass fields that hold them.
+KEY_OF_FIELD = {"if_": "if", "else_": "else"}
+FIELD_OF_KEY = {key: name for name, key in KEY_OF_FIELD.items()}
 
 
 @dataclass
@@ -49,10 +59,18 @@ class LoadedFlow:
         return self.positions.locate(loc, at_key=at_key)
 
 
-def load_flow(path: str) -> LoadedFlow:
-    """Read and validate a flow file; raises FlowLoadError with all problems."""
+def load_flow(path: str, *, cache: bool = True) -> LoadedFlow:
+    """Read and validate a flow file; raises FlowLoadError with all problems.
+
+    A file whose exact text validated before is read back from the flow cache
+    (see flowcache) without parsing or validating it again.
+    """
     text = _read(path)
-    flow = validate_text(Flow, text, path)
+    flow = flowcache.load(text) if cache else None
+    if flow is None:
+        flow = validate_text(Flow, text, path)
+        if cache:
+            flowcache.store(text, flow)
     return LoadedFlow(flow, path, text, PositionIndex(text, path))
 
 
@@ -81,14 +99,40 @@ def validate_text(model: type[M], text: str, path: str) -> M:
     return validate_data(model, data, text, path)
 
 
+@functools.cache
+def adapter(model: type[M]) -> TypeAdapter[M]:
+    """The pydantic validator of a model class (a dataclass or a BaseModel), built once."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(model)
+
+
+def _rename_route_keys(data: Any) -> Any:
+    """`- if:` / `- else:` in routes become the fields `if_` / `else_`."""
+    nodes = data.get("nodes") if isinstance(data, dict) else None
+    if not isinstance(nodes, dict):
+        return data
+    for node in nodes.values():
+        routes = node.get("routes") if isinstance(node, dict) else None
+        if isinstance(routes, list):
+            for i, route in enumerate(routes):
+                if isinstance(route, dict) and any(key in FIELD_OF_KEY for key in route):
+                    routes[i] = {FIELD_OF_KEY.get(key, key): value for key, value in route.items()}
+    return data
+
+
 def validate_data(model: type[M], data: Any, text: str, path: str) -> M:
     """Validate parsed data as `model`, reporting errors at their positions."""
     if not isinstance(data, dict):
         raise FlowLoadError(
             [Diagnostic(path, 1, 1, INVALID_VALUE, Severity.ERROR, "the file should be a mapping of keys and values")]
         )
+    from pydantic import ValidationError
+
+    if model is Flow:
+        data = _rename_route_keys(data)
     try:
-        return model.model_validate(data)
+        return adapter(model).validate_python(data)
     except ValidationError as exc:
         positions = PositionIndex(text, path)
         raise FlowLoadError(
@@ -119,6 +163,7 @@ def _kind_of(value: Any) -> str:
 def _strip_tags(loc: Sequence[Any]) -> list[Any]:
     """Drop the union member names pydantic puts into error paths."""
     out: list[Any] = []
+    loc = [KEY_OF_FIELD.get(s, s) if isinstance(s, str) else s for s in loc]
     for i, segment in enumerate(loc):
         if (
             i >= 2
@@ -139,7 +184,7 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _diagnostic(model: type[BaseModel], err: Any, positions: PositionIndex, path: str) -> Diagnostic:
+def _diagnostic(model: type[Any], err: Any, positions: PositionIndex, path: str) -> Diagnostic:
     raw_loc = tuple(err["loc"])
     loc = _strip_tags(raw_loc)
     kind = err["type"]
@@ -152,7 +197,7 @@ def _diagnostic(model: type[BaseModel], err: Any, positions: PositionIndex, path
         message = f"missing key '{name}'"
         line, col = positions.locate(loc[:-1])
         return Diagnostic(path, line, col, code, Severity.ERROR, message + _missing_hint(model, raw_loc))
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         code = UNKNOWN_KEY
         allowed = _keys_at(model, raw_loc[:-1])
         message = f"unknown key '{name}'" + _suggest(name, allowed)
@@ -163,6 +208,8 @@ def _diagnostic(model: type[BaseModel], err: Any, positions: PositionIndex, path
         hint = next((_suggest(str(k), STEP_KINDS) for k in keys if _suggest(str(k), STEP_KINDS)), "")
         found = f"found {', '.join(map(str, keys))}" if keys else f"found {_kind_of(value)}"
         message = f"a step is one of {', '.join(STEP_KINDS)}; {found}{hint}"
+    elif kind == "item_form":
+        message = f"an item is a catalog code or {{code, quantity}}, not {_kind_of(value)}"
     elif kind == "route_kind":
         message = "a route is '- if: condition' with 'goto: node', or '- else: node'"
     elif kind == "string_pattern_mismatch":
@@ -178,7 +225,7 @@ def _diagnostic(model: type[BaseModel], err: Any, positions: PositionIndex, path
             message = f"{_kind_of(value)} is not valid for '{name}': use {words}"
     elif kind in ("string_type", "string_too_short"):
         message = f"'{name}' is empty: give it a value" if value in (None, "") else f"'{name}' should be text, not {_kind_of(value)}"
-    elif kind in ("dict_type", "model_type", "model_attributes_type"):
+    elif kind in ("dict_type", "model_type", "model_attributes_type", "dataclass_type", "dataclass_args_type"):
         message = f"'{name}' should be a mapping of keys and values, not {_kind_of(value)}"
     elif kind == "list_type":
         message = f"'{name}' should be a list (lines starting with '- '), not {_kind_of(value)}"
@@ -204,33 +251,61 @@ def _diagnostic(model: type[BaseModel], err: Any, positions: PositionIndex, path
     return Diagnostic(path, line, col, code, Severity.ERROR, message)
 
 
-def _missing_hint(model: type[BaseModel], raw_loc: Sequence[Any]) -> str:
+def _missing_hint(model: type[Any], raw_loc: Sequence[Any]) -> str:
     owner = _model_at(model, raw_loc[:-1])
     if owner is None:
         return ""
-    info = owner.model_fields.get(str(raw_loc[-1]))
-    return f" ({info.description.rstrip('.')})" if info is not None and info.description else ""
+    found = _fields_of(owner).get(str(raw_loc[-1]))
+    doc = found[1] if found else None
+    return f" ({doc[0].lower()}{doc[1:].rstrip('.')})" if doc else ""
 
 
-def _keys_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+def _keys_at(model: type[Any], loc: Sequence[Any]) -> list[str]:
     owner = _model_at(model, loc)
-    if owner is None:
-        return []
-    return [info.alias or name for name, info in owner.model_fields.items()]
+    return list(_fields_of(owner)) if owner is not None else []
 
 
-def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
+def _is_model(tp: Any) -> bool:
+    from pydantic import BaseModel
+
+    return isinstance(tp, type) and (dataclasses.is_dataclass(tp) or issubclass(tp, BaseModel))
+
+
+@functools.cache
+def _fields_of(cls: type[Any]) -> dict[str, tuple[Any, str | None]]:
+    """A model's keys as written in YAML -> (annotation, description)."""
+    if dataclasses.is_dataclass(cls):
+        hints = typing.get_type_hints(cls, include_extras=True)
+        return {
+            KEY_OF_FIELD.get(f.name, f.name): (hints[f.name], _doc_of(hints[f.name]))
+            for f in dataclasses.fields(cls)
+        }
+    return {info.alias or name: (info.annotation, info.description) for name, info in cls.model_fields.items()}
+
+
+def _doc_of(annotation: Any) -> str | None:
+    if typing.get_origin(annotation) is typing.Annotated:
+        # Nested Annotated types are flattened: the outermost Doc comes last.
+        for meta in reversed(typing.get_args(annotation)[1:]):
+            text = getattr(meta, "text", None)
+            if isinstance(text, str) and type(meta).__name__ == "Doc":
+                return text
+    return None
+
+
+def _model_at(model: type[Any], loc: Sequence[Any]) -> type[Any] | None:
     """The model class that validates the value at `loc` (for key suggestions)."""
     current: Any = model
     for segment in loc:
-        current = _descend(current, segment)
+        current = _descend(current, KEY_OF_FIELD.get(segment, segment) if isinstance(segment, str) else segment)
         if current is None:
             return None
     current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return current
-    members = [m for m in _union_members(current) if isinstance(m, type) and issubclass(m, BaseModel)]
-    return members[0] if len(members) == 1 else None
+    if _is_model(current):
+        return current  # type: ignore[no-any-return]
+    members = [_unwrap(m) for m in _union_members(current)]
+    models = [m for m in members if _is_model(m)]
+    return models[0] if len(models) == 1 else None
 
 
 def _unwrap(tp: Any) -> Any:
@@ -247,11 +322,11 @@ def _union_members(tp: Any) -> list[Any]:
 
 
 def _tag_of(tp: Any) -> str | None:
+    """The tag of a tagged-union member, `Annotated[Model, "tag"]`."""
     if typing.get_origin(tp) is typing.Annotated:
-        for meta in typing.get_args(tp)[1:]:
-            tag = getattr(meta, "tag", None)
-            if isinstance(tag, str):
-                return tag
+        for meta in reversed(typing.get_args(tp)[1:]):
+            if isinstance(meta, str):
+                return meta
     return None
 
 
@@ -267,10 +342,10 @@ def _descend(tp: Any, segment: Any) -> Any:
             if found is not None:
                 return found
         return None
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        for name, info in tp.model_fields.items():
-            if segment in (name, info.alias):
-                return info.annotation
+    if _is_model(tp):
+        for key, (annotation, _) in _fields_of(tp).items():
+            if segment in (key, FIELD_OF_KEY.get(key)):
+                return annotation
         return None
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)

@@ -1,10 +1,15 @@
-"""The flow format as pydantic models: pure data and its invariants, no I/O.
+"""The flow format as data: frozen dataclasses and their invariants, no I/O.
 
 A flow is a decision graph of nodes keyed by id (`D-2-4`). Each node lists
 its steps in the order the director performs them (say, do, ask, ticket,
 item, past_due, payment, notify, follow_up, note) and has one way on: `next`,
 a `choose` question whose options name the next node, conditional `routes`,
 or `end` with an outcome. docs/flow-format.md describes every key.
+
+The classes are plain dataclasses, not pydantic models, so that importing
+them (to walk a flow, or to read a cached one) does not import pydantic. The
+loader validates files into them with pydantic; the constraints ride along in
+`Annotated[...]` markers from callflow.constraints.
 
 Graph-level checks (targets exist, every node reachable, names resolve) are
 lint rules, so that an author sees all of them at once with their codes.
@@ -13,22 +18,12 @@ lint rules, so that an author sees all of them at once with their codes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StringConstraints,
-    Tag,
-    field_validator,
-    model_validator,
-)
-
 from callflow.conditions import check_condition
+from callflow.constraints import AtLeast, Check, Doc, MinItems, OneOf, TextRule
 from callflow.money import cents
 from callflow.templates import check_template
 
@@ -40,100 +35,111 @@ ITEM_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 Identifier = Annotated[
     str,
-    StringConstraints(pattern=IDENTIFIER_PATTERN),
-    Field(description="A name: letters, digits and _, not starting with a digit."),
+    TextRule(pattern=IDENTIFIER_PATTERN),
+    Doc("A name: letters, digits and _, not starting with a digit."),
 ]
 NodeId = Annotated[
     str,
-    StringConstraints(pattern=NODE_ID_PATTERN),
-    Field(description="A node id such as D-2-4: letters, digits, '-', '_' and '.'."),
+    TextRule(pattern=NODE_ID_PATTERN),
+    Doc("A node id such as D-2-4: letters, digits, '-', '_' and '.'."),
 ]
-ItemCode = Annotated[str, StringConstraints(pattern=ITEM_CODE_PATTERN), Field(description="A catalog item code, e.g. 310.")]
-Text = Annotated[str, StringConstraints(min_length=1)]
+ItemCode = Annotated[str, TextRule(pattern=ITEM_CODE_PATTERN), Doc("A catalog item code, e.g. 310.")]
+Text = Annotated[str, TextRule(min_length=1)]
 Template = Annotated[
     str,
-    StringConstraints(min_length=1),
-    AfterValidator(check_template),
-    Field(description="Text with {placeholders}: a field id, a constant, agent, total, due, past_due, catalog.CODE.price."),
+    TextRule(min_length=1),
+    Check(check_template),
+    Doc("Text with {placeholders}: a field id, a constant, agent, total, due, past_due, catalog.CODE.price."),
 ]
 Condition = Annotated[
     str,
-    StringConstraints(min_length=1),
-    AfterValidator(check_condition),
-    Field(description="A condition such as `past_due_amount > 0` or `member_plan == 'help_desk'`."),
+    TextRule(min_length=1),
+    Check(check_condition),
+    Doc("A condition such as `past_due_amount > 0` or `member_plan == 'help_desk'`."),
 ]
-Price = Annotated[Decimal, Field(ge=0, description="A price in the flow's currency, e.g. 35.00."), AfterValidator(cents)]
+Price = Annotated[Decimal, AtLeast(0), Check(cents), Doc("A price in the flow's currency, e.g. 35.00.")]
 
 # Names every flow has; a field or constant may not take one of them.
 BUILTIN_NAMES = frozenset({"agent", "subtotal", "past_due", "total", "paid", "due"})
 AMOUNT_NAMES = frozenset({"subtotal", "past_due", "total", "paid", "due"})
 FIELD_TYPES = ("text", "number", "money", "choice", "yesno")
 
+# Every model refuses keys it does not know (a misspelt key is an error, not ignored).
+STRICT = {"extra": "forbid"}
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-
-class CatalogItem(Model):
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
     """A priced item that invoice lines refer to by code."""
 
-    name: Text = Field(description="Name as the ticketing system shows it.")
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    name: Annotated[Text, Doc("Name as the ticketing system shows it.")]
     price: Price
     description: str | None = None
 
 
-class TicketFieldSpec(Model):
+@dataclass(frozen=True, slots=True)
+class TicketFieldSpec:
     """A field of the ticket the director fills in the ticketing system."""
 
-    label: Text | None = Field(None, description="Shown in the summary; defaults to the key.")
-    required: bool = Field(False, description="An end reached with the ticket started but this empty is a problem.")
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    label: Annotated[Text | None, Doc("Shown in the summary; defaults to the key.")] = None
+    required: Annotated[
+        bool, Doc("An end reached with the ticket started but this field empty is a problem.")
+    ] = False
     help: str | None = None
 
 
-class ChoiceOption(Model):
+@dataclass(frozen=True, slots=True)
+class ChoiceOption:
     """One answer of a choice question."""
 
-    label: Text = Field(description="What the director sees.")
-    value: Text | None = Field(None, description="What is recorded (defaults to the label).")
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    label: Annotated[Text, Doc("What the director sees.")]
+    value: Annotated[Text | None, Doc("What is recorded (defaults to the label).")] = None
 
     @property
     def key(self) -> str:
         return self.value if self.value is not None else self.label
 
 
-class RouteOption(ChoiceOption):
+@dataclass(frozen=True, slots=True)
+class RouteOption:
     """One answer of the node's deciding question, and where it leads."""
 
-    goto: NodeId = Field(description="The node this answer leads to.")
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    label: Annotated[Text, Doc("What the director sees.")]
+    goto: Annotated[NodeId, Doc("The node this answer leads to.")]
+    value: Annotated[Text | None, Doc("What is recorded (defaults to the label).")] = None
+
+    @property
+    def key(self) -> str:
+        return self.value if self.value is not None else self.label
 
 
-class InputField(Model):
+@dataclass(frozen=True, slots=True)
+class InputField:
     """A value the director types or picks and that the flow records; defined
     once under `fields` and asked by `- ask: <id>` wherever the script needs it."""
 
-    type: Literal["text", "number", "money", "choice", "yesno"] = "text"
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     prompt: Text
+    type: Literal["text", "number", "money", "choice", "yesno"] = "text"
     help: str | None = None
     required: bool = True
-    secret: bool = Field(False, description="Read without echo; never written to journal or receipt.")
-    pattern: str | None = Field(None, description="A regular expression a text answer must match whole.")
-    pattern_hint: str | None = Field(None, description="Said when the pattern does not match, e.g. 'six digits'.")
-    options: list[ChoiceOption] | None = Field(None, description="The answers of a choice field.")
+    secret: Annotated[bool, Doc("Read without echo; never written to journal or receipt.")] = False
+    pattern: Annotated[str | None, Doc("A regular expression a text answer must match whole.")] = None
+    pattern_hint: Annotated[str | None, Doc("Said when the pattern does not match, e.g. 'six digits'.")] = None
+    options: Annotated[list[ChoiceOption] | None, Doc("The answers of a choice field.")] = None
     min: Decimal | None = None
     max: Decimal | None = None
 
-    @field_validator("pattern")
-    @classmethod
-    def _pattern_compiles(cls, value: str | None) -> str | None:
-        if value is not None:
+    def __post_init__(self) -> None:
+        if self.pattern is not None:
             try:
-                re.compile(value)
+                re.compile(self.pattern)
             except re.error as exc:
                 raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
-        return value
-
-    @model_validator(mode="after")
-    def _fits_type(self) -> InputField:
         if self.type == "choice":
             if not self.options:
                 raise ValueError("a choice field needs options")
@@ -143,96 +149,137 @@ class InputField(Model):
             raise ValueError("pattern belongs to text fields")
         if (self.min is not None or self.max is not None) and self.type not in ("number", "money"):
             raise ValueError("min and max belong to number and money fields")
-        return self
 
 
-class Choose(Model):
+@dataclass(frozen=True, slots=True)
+class Choose:
     """The node's deciding question: each option names the next node."""
 
-    id: Identifier = Field(description="Unique in the flow; answers files and conditions use it.")
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    id: Annotated[Identifier, Doc("Unique in the flow; answers files and conditions use it.")]
     prompt: Text
+    options: Annotated[list[RouteOption], MinItems(1)]
     help: str | None = None
-    options: list[RouteOption] = Field(min_length=1)
 
 
-class _Step(Model):
-    when: Condition | None = Field(None, description="Skip this step unless the condition holds.")
+# -- steps: one-key mappings, each with an optional `when` ----------------------
+
+When = Annotated[Condition | None, Doc("Skip this step unless the condition holds.")]
 
 
-class SayStep(_Step):
+@dataclass(frozen=True, slots=True)
+class SayStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "say"
-    say: Template = Field(description="Words the director says.")
+    say: Annotated[Template, Doc("Words the director says.")]
+    when: When = None
 
 
-class DoStep(_Step):
+@dataclass(frozen=True, slots=True)
+class DoStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "do"
-    do: Template = Field(description="Something to do, shown as a checklist item.")
+    do: Annotated[Template, Doc("Something to do, shown as a checklist item.")]
+    when: When = None
 
 
-class NoteStep(_Step):
+@dataclass(frozen=True, slots=True)
+class NoteStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "note"
-    note: Template = Field(description="Guidance for the director; not said to the caller.")
+    note: Annotated[Template, Doc("Guidance for the director; not said to the caller.")]
+    when: When = None
 
 
-class AskStep(_Step):
+@dataclass(frozen=True, slots=True)
+class AskStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "ask"
-    ask: Identifier = Field(description="The id of a field defined under `fields`.")
+    ask: Annotated[Identifier, Doc("The id of a field defined under `fields`.")]
+    when: When = None
 
 
-class TicketStep(_Step):
+@dataclass(frozen=True, slots=True)
+class TicketStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "ticket"
-    ticket: dict[Identifier, Template] = Field(description="Ticket fields to set, by key of ticket_fields.")
+    ticket: Annotated[dict[Identifier, Template], Doc("Ticket fields to set, by key of ticket_fields.")]
+    when: When = None
 
 
-class ItemRef(Model):
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     code: ItemCode
-    quantity: int = Field(1, ge=1)
+    quantity: Annotated[int, AtLeast(1)] = 1
 
 
 def _item_form(value: Any) -> str:
     return "ref" if isinstance(value, (dict, ItemRef)) else "code"
 
 
-class ItemStep(_Step):
+ItemSpec = Annotated[
+    Union[Annotated[ItemCode, "code"], Annotated[ItemRef, "ref"]],
+    OneOf(_item_form, "item_form", "an item is a catalog code or {code, quantity}"),
+    Doc("Add a catalog item to the invoice: a code or {code, quantity}."),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "item"
-    item: Annotated[
-        Union[Annotated[ItemCode, Tag("code")], Annotated[ItemRef, Tag("ref")]],
-        Discriminator(_item_form),
-        Field(description="Add a catalog item to the invoice: a code or {code, quantity}."),
-    ]
+    item: ItemSpec
+    when: When = None
 
 
-class PastDueStep(_Step):
+@dataclass(frozen=True, slots=True)
+class PastDueStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "past_due"
-    past_due: Identifier = Field(description="A money field whose amount is added to the invoice as past-due balance.")
+    past_due: Annotated[Identifier, Doc("A money field whose amount is added to the invoice as past-due balance.")]
+    when: When = None
 
 
-class Payment(Model):
-    amount: Identifier = Field(
-        "due", description="due (what is left to pay), total, past_due, subtotal, or a money field."
-    )
-    method: Template | None = Field(None, description="How it was paid, e.g. '{payment_method}'.")
+@dataclass(frozen=True, slots=True)
+class Payment:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    amount: Annotated[
+        Identifier, Doc("due (what is left to pay), total, past_due, subtotal, or a money field.")
+    ] = "due"
+    method: Annotated[Template | None, Doc("How it was paid, e.g. '{payment_method}'.")] = None
     note: Template | None = None
 
 
-class PaymentStep(_Step):
+@dataclass(frozen=True, slots=True)
+class PaymentStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "payment"
     payment: Payment
+    when: When = None
 
 
-class Notify(Model):
-    to: Text = Field(description="Who is told, e.g. Remote Agent.")
+@dataclass(frozen=True, slots=True)
+class Notify:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    to: Annotated[Text, Doc("Who is told, e.g. Remote Agent.")]
     message: Template | None = None
 
 
-class NotifyStep(_Step):
+@dataclass(frozen=True, slots=True)
+class NotifyStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "notify"
     notify: Notify
+    when: When = None
 
 
-class FollowUpStep(_Step):
+@dataclass(frozen=True, slots=True)
+class FollowUpStep:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "follow_up"
-    follow_up: Template = Field(description="Something someone must do after the call.")
+    follow_up: Annotated[Template, Doc("Something someone must do after the call.")]
+    when: When = None
 
 
 STEP_KINDS = ("say", "do", "note", "ask", "ticket", "item", "past_due", "payment", "notify", "follow_up")
@@ -249,31 +296,40 @@ def _step_kind(value: Any) -> str | None:
 
 Step = Annotated[
     Union[
-        Annotated[SayStep, Tag("say")],
-        Annotated[DoStep, Tag("do")],
-        Annotated[NoteStep, Tag("note")],
-        Annotated[AskStep, Tag("ask")],
-        Annotated[TicketStep, Tag("ticket")],
-        Annotated[ItemStep, Tag("item")],
-        Annotated[PastDueStep, Tag("past_due")],
-        Annotated[PaymentStep, Tag("payment")],
-        Annotated[NotifyStep, Tag("notify")],
-        Annotated[FollowUpStep, Tag("follow_up")],
+        Annotated[SayStep, "say"],
+        Annotated[DoStep, "do"],
+        Annotated[NoteStep, "note"],
+        Annotated[AskStep, "ask"],
+        Annotated[TicketStep, "ticket"],
+        Annotated[ItemStep, "item"],
+        Annotated[PastDueStep, "past_due"],
+        Annotated[PaymentStep, "payment"],
+        Annotated[NotifyStep, "notify"],
+        Annotated[FollowUpStep, "follow_up"],
     ],
-    Discriminator(
-        _step_kind,
-        custom_error_type="step_kind",
-        custom_error_message="a step is one of: " + ", ".join(STEP_KINDS),
-    ),
+    OneOf(_step_kind, "step_kind", "a step is one of: " + ", ".join(STEP_KINDS)),
+]
+AnyStep = Union[
+    SayStep, DoStep, NoteStep, AskStep, TicketStep, ItemStep, PastDueStep, PaymentStep, NotifyStep, FollowUpStep
 ]
 
-class IfRoute(Model):
-    if_: Condition = Field(alias="if")
+
+# -- routes: `- if: condition / goto: node`, then `- else: node` -----------------
+# `if` and `else` are Python keywords: the fields are `if_` and `else_`, and the
+# loader renames the keys (see loader.ALIASES).
+
+
+@dataclass(frozen=True, slots=True)
+class IfRoute:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    if_: Condition
     goto: NodeId
 
 
-class ElseRoute(Model):
-    else_: NodeId = Field(alias="else", description="Where to go when no condition above holds.")
+@dataclass(frozen=True, slots=True)
+class ElseRoute:
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    else_: Annotated[NodeId, Doc("Where to go when no condition above holds.")]
 
 
 def _route_kind(value: Any) -> str | None:
@@ -287,33 +343,29 @@ def _route_kind(value: Any) -> str | None:
 
 
 Route = Annotated[
-    Union[Annotated[IfRoute, Tag("if")], Annotated[ElseRoute, Tag("else")]],
-    Discriminator(
-        _route_kind,
-        custom_error_type="route_kind",
-        custom_error_message="a route is {if: condition, goto: node} or {else: node}",
-    ),
+    Union[Annotated[IfRoute, "if"], Annotated[ElseRoute, "else"]],
+    OneOf(_route_kind, "route_kind", "a route is {if: condition, goto: node} or {else: node}"),
 ]
 
 
-class Node(Model):
+@dataclass(frozen=True, slots=True)
+class Node:
     """One step of the script, keyed by its id in `nodes`."""
 
-    section: Text | None = Field(None, description="Part of the script, e.g. Pay As You Go Member.")
-    title: Text | None = Field(None, description="What this step is, e.g. Remote Support?")
-    role: Text | None = Field(None, description="Who performs it; defaults to the flow's role.")
-    steps: list[Step] = Field(default_factory=list)
-    next: NodeId | None = Field(None, description="The node that always comes next.")
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    section: Annotated[Text | None, Doc("Part of the script, e.g. Pay As You Go Member.")] = None
+    title: Annotated[Text | None, Doc("What this step is, e.g. Remote Support?")] = None
+    role: Annotated[Text | None, Doc("Who performs it; defaults to the flow's role.")] = None
+    steps: list[Step] = field(default_factory=list)
+    next: Annotated[NodeId | None, Doc("The node that always comes next.")] = None
     choose: Choose | None = None
-    routes: list[Route] | None = Field(None, description="Checked in order; the first that holds is taken.")
-    end: Text | None = Field(None, description="The call ends here with this outcome, e.g. transferred.")
+    routes: Annotated[list[Route] | None, Doc("Checked in order; the first that holds is taken.")] = None
+    end: Annotated[Text | None, Doc("The call ends here with this outcome, e.g. transferred.")] = None
 
-    @model_validator(mode="after")
-    def _one_way_on(self) -> Node:
+    def __post_init__(self) -> None:
         ways = [k for k in ("next", "choose", "routes", "end") if getattr(self, k) is not None]
         if len(ways) > 1:
             raise ValueError(f"a node has one way on, but this one has {' and '.join(ways)}: keep one")
-        return self
 
     @property
     def way_on(self) -> str | None:
@@ -323,35 +375,39 @@ class Node(Model):
         return None
 
 
-class Flow(Model):
+def _known_version(value: int) -> int:
+    if value != FORMAT_VERSION:
+        raise ValueError(f"this callflow reads format version {FORMAT_VERSION}, not {value}")
+    return value
+
+
+def _not_builtin(names: dict[str, Any]) -> dict[str, Any]:
+    taken = sorted(set(names) & BUILTIN_NAMES)
+    if taken:
+        raise ValueError(f"'{taken[0]}' is a built-in name ({', '.join(sorted(BUILTIN_NAMES))}): rename it")
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
     """A whole call script."""
 
-    callflow: int = Field(FORMAT_VERSION, description="Version of the flow format; 1.")
-    id: Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN)] = Field(description="Short name of the flow.")
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    id: Annotated[str, TextRule(pattern=NODE_ID_PATTERN), Doc("Short name of the flow.")]
     title: Text
+    start: Annotated[NodeId, Doc("The first node.")]
+    nodes: Annotated[dict[NodeId, Node], MinItems(1)]
+    callflow: Annotated[int, Check(_known_version), Doc("Version of the flow format; 1.")] = FORMAT_VERSION
     description: str | None = None
-    start: NodeId = Field(description="The first node.")
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
-    role: Text | None = Field(None, description="Who performs the nodes that name no role.")
-    constants: dict[Identifier, Text] = Field(default_factory=dict, description="Fixed words such as company and phone.")
-    catalog: dict[ItemCode, CatalogItem] = Field(default_factory=dict)
-    ticket_fields: dict[Identifier, TicketFieldSpec] = Field(default_factory=dict)
-    fields: dict[Identifier, InputField] = Field(
-        default_factory=dict, description="Every value the script records, by id; nodes ask them with `- ask: <id>`."
-    )
-    nodes: dict[NodeId, Node] = Field(min_length=1)
-
-    @field_validator("callflow")
-    @classmethod
-    def _known_version(cls, value: int) -> int:
-        if value != FORMAT_VERSION:
-            raise ValueError(f"this callflow reads format version {FORMAT_VERSION}, not {value}")
-        return value
-
-    @field_validator("constants", "fields")
-    @classmethod
-    def _names_not_builtin(cls, value: dict[str, Any]) -> dict[str, Any]:
-        taken = sorted(set(value) & BUILTIN_NAMES)
-        if taken:
-            raise ValueError(f"'{taken[0]}' is a built-in name ({', '.join(sorted(BUILTIN_NAMES))}): rename it")
-        return value
+    currency: Annotated[str, TextRule(pattern=r"^[A-Z]{3}$"), Doc("Currency code, e.g. USD.")] = "USD"
+    role: Annotated[Text | None, Doc("Who performs the nodes that name no role.")] = None
+    constants: Annotated[
+        dict[Identifier, Text], Check(_not_builtin), Doc("Fixed words such as company and phone.")
+    ] = field(default_factory=dict)
+    catalog: dict[ItemCode, CatalogItem] = field(default_factory=dict)
+    ticket_fields: dict[Identifier, TicketFieldSpec] = field(default_factory=dict)
+    fields: Annotated[
+        dict[Identifier, InputField],
+        Check(_not_builtin),
+        Doc("Every value the script records, by id; nodes ask them with `- ask: <id>`."),
+    ] = field(default_factory=dict)

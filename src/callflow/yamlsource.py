@@ -25,9 +25,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-from yaml import events as ev
-
 from callflow.diagnostics import Diagnostic, Severity
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -119,6 +116,8 @@ def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 
 def _events(text: str, path: str) -> Iterator[Any]:
     """libyaml's events, with its errors turned into a syntax diagnostic."""
+    import yaml  # here, not at the top: reading a cached flow needs no YAML
+
     parser = yaml.cyaml.CParser(text)
     try:
         while True:
@@ -197,6 +196,8 @@ def parse_yaml(
 
 
 def _build(text: str, path: str, max_values: int, max_depth: int) -> Any:
+    from yaml import events as ev
+
     ScalarEvent, MappingStartEvent, SequenceStartEvent = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     MappingEndEvent, SequenceEndEvent = ev.MappingEndEvent, ev.SequenceEndEvent
     AliasEvent, DocumentStartEvent = ev.AliasEvent, ev.DocumentStartEvent
@@ -338,6 +339,8 @@ class PositionIndex:
         return self._root
 
     def _index(self) -> _Entry:
+        from yaml import events as ev
+
         stack: list[tuple[_Entry, list[Any]]] = []  # (entry, [pending key entry, pending key])
         root = _Entry(1, 1)
         try:
