@@ -1,0 +1,99 @@
+"""`callflow test [PATH...]`: run the scenarios of flows and report like pytest."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from callflow.commands._common import fail
+from callflow.errors import ExitCode
+
+HELP = """Run every scenario found and check what each call produces.
+
+PATH is a folder (searched for <flow>.scenarios/ folders), a flow file (runs
+its <flow>.scenarios/) or a scenario file; the default is ./flows/. Each
+scenario drives the flow with its answers and compares the path, outcome,
+ticket, invoice, payments and notifications with its expectations; every
+call is also checked for blanks shown, payments before invoice lines,
+missing required ticket fields and totals that do not add up.
+
+One line per scenario, the differences under each failure, and a closing
+`N passed, N failed`. --coverage adds, per flow, the nodes, edges (choose
+options, routes, next) and ends the passing scenarios reached; --fail-under
+PCT fails when a flow's edges and ends are less covered than that.
+
+Exit codes: 0 all passed; 1 a scenario failed, none was found, or coverage is
+under --fail-under; 3 a scenario or flow cannot be loaded. Format of scenario
+files: docs/scenarios.md.
+"""
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+def test(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Folders, flow files or scenario files (default: flows/).", show_default=False),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="text (a line per scenario), json, or junit (JUnit XML for CI)."),
+    ] = OutputFormat.text,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Show the nodes, edges and ends each flow's scenarios reach.")
+    ] = False,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            min=0,
+            max=100,
+            metavar="PCT",
+            help="Exit 1 if a flow's coverage of edges and ends is under PCT % (implies --coverage).",
+        ),
+    ] = None,
+) -> None:
+    from rich.console import Console
+
+    from callflow.render.testreport import (
+        print_text_end,
+        print_text_result,
+        suite_json,
+        suite_junit,
+        under,
+    )
+    from callflow.testsuite import run_suite
+
+    targets = [str(p) for p in paths] if paths else [_default_folder()]
+    show_coverage = coverage or fail_under is not None
+    console = Console(highlight=False, soft_wrap=True)
+    on_result = (lambda r: print_text_result(console, r)) if output_format is OutputFormat.text else None
+    suite = run_suite(targets, on_result)
+    if output_format is OutputFormat.text:
+        print_text_end(console, suite, coverage=show_coverage, fail_under=fail_under)
+    elif output_format is OutputFormat.json:
+        sys.stdout.write(suite_json(suite, coverage=show_coverage, fail_under=fail_under) + "\n")
+    else:
+        sys.stdout.write(suite_junit(suite, coverage=show_coverage, fail_under=fail_under))
+    if suite.errors:
+        raise typer.Exit(int(ExitCode.LOAD))
+    if suite.failed or not suite.results or under(suite.coverages, fail_under):
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+def _default_folder() -> str:
+    folder = Path("flows")
+    if not folder.is_dir():
+        fail(
+            "callflow test: there is no flows/ folder here; give the folders, flow files or scenario files to test",
+            ExitCode.USAGE,
+        )
+    return str(folder)

@@ -1,0 +1,110 @@
+"""The routes through a flow: every way from the start to an end, bounded.
+
+A route is a sequence of edges (flowedges.Edge), so two options that lead to
+the same node make two routes: a scenario per route then covers every edge.
+Each edge is taken at most once per route, which takes each loop at most once
+and guarantees the search ends; `limit` caps the number of routes and a work
+budget caps the search itself on flows whose routes explode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from callflow.events import Via
+from callflow.flowedges import Edge, node_edges
+from callflow.model import Flow
+
+DEFAULT_LIMIT = 1000
+DEFAULT_BUDGET = 200_000  # edges tried
+
+
+@dataclass(frozen=True)
+class Route:
+    start: str
+    edges: tuple[Edge, ...]
+    end: str | None  # the end node; None when the route stops where there is no way on
+    outcome: str | None
+
+    @property
+    def nodes(self) -> list[str]:
+        return [self.start, *(e.target for e in self.edges)]
+
+    @property
+    def decisions(self) -> list[Edge]:
+        """The edges somebody or something decides (choices and routes), not `next`."""
+        return [e for e in self.edges if e.way != "next"]
+
+    @property
+    def vias(self) -> list[Via]:
+        return [e.via for e in self.edges]
+
+
+@dataclass
+class RouteListing:
+    routes: list[Route] = field(default_factory=list)
+    stopped_by: str | None = None  # "limit" or "budget" when not every route was listed
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped_by is None
+
+
+def enumerate_routes(flow: Flow, *, limit: int = DEFAULT_LIMIT, budget: int = DEFAULT_BUDGET) -> RouteListing:
+    """Every route from the start to an end (or a dead end), depth first in file order."""
+    out = {node_id: node_edges(node_id, node) for node_id, node in flow.nodes.items()}
+    listing = RouteListing()
+    path: list[Edge] = []
+    used: set[Via] = set()
+    stack: list[tuple[str, int]] = [(flow.start, 0)]  # node, index of its next edge to try
+    work = 0
+
+    def leave() -> None:
+        stack.pop()
+        if path:
+            used.discard(path.pop().via)
+
+    while stack:
+        node_id, i = stack[-1]
+        node = flow.nodes.get(node_id)
+        if i == 0 and (node is None or node.end is not None or not out[node_id]):
+            # An end, a dead end, or a target that does not exist (lint reports it).
+            if len(listing.routes) == limit:
+                listing.stopped_by = "limit"
+                break
+            outcome = node.end if node is not None else None
+            listing.routes.append(Route(flow.start, tuple(path), node_id if outcome else None, outcome))
+            leave()
+            continue
+        edges = out[node_id]
+        if i >= len(edges):
+            leave()
+            continue
+        stack[-1] = (node_id, i + 1)
+        edge = edges[i]
+        if edge.via in used:
+            continue
+        work += 1
+        if work > budget:
+            listing.stopped_by = "budget"
+            break
+        used.add(edge.via)
+        path.append(edge)
+        stack.append((edge.target, 0))
+    return listing
+
+
+def covering(routes: list[Route]) -> list[int]:
+    """Indexes of few routes that together take every edge and reach every end
+    the routes reach (greedy: each pick adds the most not yet covered)."""
+    items = [{*r.vias, *((r.end,) if r.end else ())} for r in routes]
+    left: set[object] = set().union(*items) if items else set()
+    chosen: list[int] = []
+    while left:
+        best = max(range(len(routes)), key=lambda i: (len(items[i] & left), -i))
+        gain = items[best] & left
+        if not gain:
+            break
+        chosen.append(best)
+        left -= gain
+    return sorted(chosen)
