@@ -176,9 +176,14 @@ def test_number_range() -> None:
 # -- text, required and optional ---------------------------------------------------------
 
 
-def test_text_keeps_what_was_typed() -> None:
-    assert parse_answer(TEXT, "Printer jams ") == "Printer jams "
+def test_text_keeps_what_was_typed_but_the_spaces_around_it() -> None:
+    assert parse_answer(TEXT, "  Printer jams ") == "Printer jams"
     assert parse_answer(TEXT, "012") == "012"
+    assert parse_answer(CODE, " 123456 ") == "123456"
+
+
+def test_a_secret_is_kept_exactly_as_typed() -> None:
+    assert parse_answer(field(secret=True), " pa ss ") == " pa ss "
 
 
 @pytest.mark.parametrize("question", [TEXT, MONEY, NUMBER, YESNO, PLAN, CODE])

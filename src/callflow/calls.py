@@ -16,14 +16,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from callflow.engine import Session
 from callflow.errors import ReceiptError
 from callflow.events import Answered
 from callflow.journal import Journal
-from callflow.loader import LoadedFlow
-from callflow.receipts import receipt_data, write_receipts
-from callflow.render.markdown import receipt_markdown
-from callflow.summary import summarize
+
+if TYPE_CHECKING:
+    from callflow.loader import LoadedFlow
 
 
 def new_session_id(now: datetime | None = None) -> str:
@@ -87,6 +88,10 @@ class CallRecorder:
 
 
 def call_data(call: CallRecorder, session: Session) -> dict[str, Any]:
+    # Imported at the end of the call, not at its start.
+    from callflow.receipts import receipt_data
+    from callflow.summary import summarize
+
     return receipt_data(
         summarize(session),
         session_id=call.session_id,
@@ -103,6 +108,9 @@ def finish_call(call: CallRecorder, session: Session, *, save: bool, as_json: bo
     Raises ReceiptError after showing the summary when the receipt could not
     be written, so the director still has everything on screen.
     """
+    from callflow.receipts import write_receipts
+    from callflow.render.markdown import receipt_markdown
+
     data = call_data(call, session)
     problem: ReceiptError | None = None
     if call.journal is not None:

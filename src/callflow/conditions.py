@@ -24,17 +24,6 @@ from callflow.templates import NAME
 
 Value = str | Decimal | bool | None
 
-_TOKENS = re.compile(
-    r"""\s*(?:
-        (?P<number>-?\d+(?:\.\d+)?)(?![A-Za-z0-9_.])
-      | (?P<string>'[^']*'|"[^"]*")
-      | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,)
-      | (?P<name>"""
-    + NAME
-    + r""")
-    )""",
-    re.VERBOSE,
-)
 _SPACE = re.compile(r"\s*")
 _KEYWORDS = {"and", "or", "not", "in", "yes", "no", "true", "false"}
 _BOOLS = {"yes": True, "true": True, "no": False, "false": False}
@@ -82,6 +71,22 @@ class BoolOp:
 Expr = Literal | Name | Compare | Not | BoolOp
 
 
+@lru_cache(maxsize=1)
+def _token_pattern() -> re.Pattern[str]:
+    # Compiled on first use: a call that meets no condition does not pay for it.
+    return re.compile(
+        r"""\s*(?:
+            (?P<number>-?\d+(?:\.\d+)?)(?![A-Za-z0-9_.])
+          | (?P<string>'[^']*'|"[^"]*")
+          | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,)
+          | (?P<name>"""
+        + NAME
+        + r""")
+        )""",
+        re.VERBOSE,
+    )
+
+
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
     tokens: list[tuple[str, str, int]] = []
     pos = 0
@@ -90,7 +95,7 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
         space = _SPACE.match(text, pos)
         if space.end() == end:
             break
-        match = _TOKENS.match(text, pos)
+        match = _token_pattern().match(text, pos)
         if not match or match.end() == pos:
             start = space.end()
             raise ConditionError(f"unexpected '{text[start]}' in condition", start)

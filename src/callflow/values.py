@@ -68,7 +68,9 @@ def _parse_answer(question: Question, raw: object, currency: str) -> Value:
     if isinstance(raw, bool) and kind == "yesno":
         return raw
     text = "" if raw is None else str(raw)
-    if kind != "text":
+    # Spaces around an answer are never meant (" 123456" is a six-digit code);
+    # a secret is kept exactly as typed, spaces and all.
+    if not (isinstance(question, InputField) and question.secret):
         text = text.strip()
     required = True if isinstance(question, Choose) else question.required
     if text.strip() == "":

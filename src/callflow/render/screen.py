@@ -90,7 +90,8 @@ def event_renderable(event: Event, currency: str) -> Any:
 
 def say_panel(texts: Sequence[str]) -> Panel:
     """Words said one after another go in one panel, a blank line apart."""
-    return Panel(Text("\n\n".join(texts)), title="Say", title_align="left", border_style="green", box=box.ROUNDED)
+    # A Text title: a str title would be parsed as markup (and load rich's emoji table).
+    return Panel(Text("\n\n".join(texts)), title=Text("Say"), title_align="left", border_style="green", box=box.ROUNDED)
 
 
 def show_events(console: Console, events: Sequence[Event], currency: str, *, again: bool = False) -> None:
