@@ -12,6 +12,7 @@ from callflow import __version__
 from callflow.commands import paths as paths_command
 from callflow.commands import run as run_command
 from callflow.commands import test as test_command
+from callflow.commands import walk as walk_command
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 problems found (lint, tests); 2 usage; "
@@ -47,6 +48,7 @@ def main_options(
 app.command(name="run", help=run_command.HELP, epilog=EXIT_CODES_HELP)(run_command.run)
 app.command(name="test", help=test_command.HELP)(test_command.test)
 app.command(name="paths", help=paths_command.HELP)(paths_command.paths)
+app.command(name="walk", help=walk_command.HELP)(walk_command.walk)
 
 
 def main() -> None:

@@ -2,13 +2,16 @@
 
 A route is a sequence of edges (flowedges.Edge), so two options that lead to
 the same node make two routes: a scenario per route then covers every edge.
-Each edge is taken at most once per route, which takes each loop at most once
-and guarantees the search ends; `limit` caps the number of routes and a work
-budget caps the search itself on flows whose routes explode.
+A route passes each node at most twice, so it goes round each loop at most
+once (and every edge still lies on some route: a way to the edge and a way
+from it to an end pass each node once each); that bound makes the search
+end, `limit` caps the number of routes, and a work budget caps the search
+itself on flows whose routes explode.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from callflow.events import Via
@@ -17,6 +20,7 @@ from callflow.model import Flow
 
 DEFAULT_LIMIT = 1000
 DEFAULT_BUDGET = 200_000  # edges tried
+MAX_VISITS = 2  # of one node on one route: each loop at most once
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,14 @@ def enumerate_routes(flow: Flow, *, limit: int = DEFAULT_LIMIT, budget: int = DE
     out = {node_id: node_edges(node_id, node) for node_id, node in flow.nodes.items()}
     listing = RouteListing()
     path: list[Edge] = []
-    used: set[Via] = set()
+    visits: Counter[str] = Counter({flow.start: 1})
     stack: list[tuple[str, int]] = [(flow.start, 0)]  # node, index of its next edge to try
     work = 0
 
     def leave() -> None:
-        stack.pop()
-        if path:
-            used.discard(path.pop().via)
+        visits[stack.pop()[0]] -= 1
+        if path:  # every frame but the start's came by an edge
+            path.pop()
 
     while stack:
         node_id, i = stack[-1]
@@ -82,13 +86,13 @@ def enumerate_routes(flow: Flow, *, limit: int = DEFAULT_LIMIT, budget: int = DE
             continue
         stack[-1] = (node_id, i + 1)
         edge = edges[i]
-        if edge.via in used:
+        if visits[edge.target] >= MAX_VISITS:
             continue
         work += 1
         if work > budget:
             listing.stopped_by = "budget"
             break
-        used.add(edge.via)
+        visits[edge.target] += 1
         path.append(edge)
         stack.append((edge.target, 0))
     return listing
