@@ -10,6 +10,7 @@ import typer
 
 from callflow import __version__
 from callflow.commands import paths as paths_command
+from callflow.commands import rehearse as rehearse_command
 from callflow.commands import run as run_command
 from callflow.commands import test as test_command
 from callflow.commands import walk as walk_command
@@ -49,6 +50,7 @@ app.command(name="run", help=run_command.HELP, epilog=EXIT_CODES_HELP)(run_comma
 app.command(name="test", help=test_command.HELP)(test_command.test)
 app.command(name="paths", help=paths_command.HELP)(paths_command.paths)
 app.command(name="walk", help=walk_command.HELP)(walk_command.walk)
+app.command(name="rehearse", help=rehearse_command.HELP)(rehearse_command.rehearse)
 
 
 def main() -> None:
