@@ -88,12 +88,29 @@ Amount = Annotated[
     BeforeValidator(_amount),
     WithJsonSchema({"type": ["number", "string"], "description": "An amount: 65.50, \"65.50\" or \"$65.50\"."}),
 ]
+_SCALAR_SCHEMA = {"type": ["string", "number", "boolean", "null"]}
+
+
+def _answer(value: Any) -> Any:
+    """Text (None when empty), or a list of them for a question asked more than once."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not (item is None or isinstance(item, str)):
+            kind = "a mapping" if isinstance(item, dict) else "a list inside a list" if isinstance(item, list) else "that"
+            raise ValueError(
+                f"an answer is text (or a list of texts, one per time the question is asked), not {kind}"
+            )
+    return value
+
+
 AnswerValue = Annotated[
-    str | None,
+    str | None | list[str | None],
+    BeforeValidator(_answer),
     WithJsonSchema(
         {
-            "type": ["string", "number", "boolean", "null"],
-            "description": "The answer as the director would type or pick it (an option's label or value).",
+            "anyOf": [_SCALAR_SCHEMA, {"type": "array", "items": _SCALAR_SCHEMA}],
+            "description": "The answer as the director would type or pick it (an option's label or value); "
+            "a list when the question is asked more than once.",
         }
     ),
 ]
@@ -178,7 +195,7 @@ class Scenario(Model):
         description="The flow file, relative to this scenario file; implied inside <flow>.scenarios/ next to the flow.",
     )
     agent: Text | None = Field(None, description="The director's name, said as {agent}.")
-    answers: dict[str, AnswerValue | list[AnswerValue]] = Field(
+    answers: dict[str, AnswerValue] = Field(
         description="Answers by question id, exactly as in an answers file (a list when asked more than once)."
     )
     expect: Expect = Field(description="What the call must produce: path, outcome, ticket, invoice, payments...")

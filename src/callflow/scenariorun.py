@@ -145,15 +145,15 @@ def _stopped(scenario: LoadedScenario, exc: AnswersError | FlowError, summary: S
     message = exc.message
     line, col = 1, 1
     prefix = f"{scenario.path}:"
-    # AnswersError messages start with the answer's file:line:col; keep it as the position.
-    if message.startswith(prefix):
+    # AnswersError messages start with the file, or its file:line:col; keep that as the position.
+    if message.startswith(prefix + " "):
+        message = message[len(prefix) + 1 :]
+    elif message.startswith(prefix):
         head, _, rest = message[len(prefix) :].partition(": ")
         parts = head.split(":")
         if len(parts) == 2 and all(p.isdigit() for p in parts):
             line, col = int(parts[0]), int(parts[1])
             message = rest
-    elif message.startswith(scenario.path + ": "):
-        message = message[len(scenario.path) + 2 :]
     if kind == "answers" and (line, col) == (1, 1):
         line, col = scenario.where(("answers",))
     what = "the answers stop the call" if kind == "answers" else "the flow stops the call"

@@ -1,0 +1,236 @@
+"""`callflow rehearse`: a scenario replayed as a live call looks, and the quiz
+driven key by key through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+from scenariokit import D2_SCENARIOS, REPAIR_PAID, cli, shop
+
+from callflow.commands.rehearse import report_quiz
+from callflow.engine import Prompt, Session
+from callflow.keys import wait_for_key
+from callflow.loader import load_flow
+from callflow.prompting import LivePrompter
+from callflow.rehearsal import ReplayFrontEnd, run_quiz
+from callflow.runner import drive
+from callflow.scenario import load_scenario
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+ESC = "\x1b"
+PAYG = D2_SCENARIOS / "payg-past-due-pays-addon-and-balance.yaml"
+
+
+@pytest.fixture()
+def pipe() -> Iterator[Any]:
+    with create_pipe_input() as pipe_input:
+        yield pipe_input
+
+
+class KeyedPrompter(LivePrompter):
+    """Types the next keys just before each prompt opens, as a trainee would."""
+
+    def __init__(self, console: Console, pipe: Any, keys: list[str]) -> None:
+        super().__init__(console, input=pipe, output=DummyOutput())
+        self.pipe = pipe
+        self.keys = list(keys)
+
+    def _question(self, session: Session, prompt: Prompt, typed: str) -> Any:
+        question = super()._question(session, prompt, typed)
+        if not self.keys:
+            raise AssertionError("asked more questions than the test typed answers for")
+        self.pipe.send_text(self.keys.pop(0))
+        return question
+
+
+def screen() -> tuple[Console, io.StringIO]:
+    out = io.StringIO()
+    return Console(file=out, width=120, color_system=None), out
+
+
+# -- replay ------------------------------------------------------------------------
+
+
+def test_replay_shows_each_step_the_question_and_the_scenarios_answer() -> None:
+    result = cli("rehearse", PAYG, "--speed", "0")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Rehearsal: Pay As You Go member owing $45.50 pays the add-on and the balance" in out
+    assert "D-2-1  Leads  ·  Team Director" in out
+    assert "Thank you for calling Anything Computers.org. This is Dana." in out
+    assert "  ? Existing member?\n    → Yes" in out
+    assert "  ? Amount of invoices 30 days past due (0 if none)\n    → $45.50" in out
+    assert "Your total is $65.50." in out
+    assert "Call summary" in out
+    assert out.rstrip().endswith("✓ The call meets the scenario's expectations.")
+
+
+def test_replay_pauses_once_per_answer() -> None:
+    scenario = load_scenario(str(PAYG))
+    flow = load_flow(scenario.flow_path)
+    console, out = screen()
+    pauses: list[str] = []
+    session = Session(flow.flow, flow.index, agent="Dana")
+    drive(session, ReplayFrontEnd(console, scenario.answer_set(), lambda: pauses.append(out.getvalue().splitlines()[-1])))
+    assert len(pauses) == 8 == len(session.answers())
+    assert pauses[0] == "  ? Existing member?"  # the question is on screen, its answer not yet
+
+
+def test_replay_of_a_scenario_that_fails_says_what_differs(tmp_path: Path) -> None:
+    shop(tmp_path, ("a.yaml", REPAIR_PAID.replace("total: 50.00", "total: 60.00")))
+    result = cli("rehearse", tmp_path / "flows/shop.scenarios/a.yaml", "--speed", "0")
+    assert result.exit_code == 1
+    assert "The call does not meet the scenario's expectations:" in result.output
+    assert "  • invoice.total: expected $60.00, got $50.00" in result.output
+
+
+def test_replay_without_a_terminal_needs_speed() -> None:
+    result = cli("rehearse", PAYG)
+    assert result.exit_code == 2
+    assert "Use --speed SECONDS (--speed 0 for no pause)" in result.stderr
+
+
+def test_a_scenario_still_marked_todo_cannot_be_rehearsed(tmp_path: Path) -> None:
+    shop(tmp_path, ("a.yaml", REPAIR_PAID.replace('owed: "0"', "owed: TODO")))
+    result = cli("rehearse", tmp_path / "flows/shop.scenarios/a.yaml", "--speed", "0")
+    assert result.exit_code == 3
+    assert "a.yaml:5:9: CF010 error: answers.owed is still TODO: write the answer first" in result.stderr
+
+
+def test_a_key_advances_and_q_is_told_apart(pipe: Any) -> None:
+    pipe.send_text(" ")
+    assert wait_for_key("next?", input=pipe, output=DummyOutput()) == " "
+    pipe.send_text("q")
+    assert wait_for_key("next?", input=pipe, output=DummyOutput()) == "q"
+    pipe.send_text(ENTER)
+    assert wait_for_key("next?", input=pipe, output=DummyOutput()) == "enter"
+
+
+# -- quiz ----------------------------------------------------------------------------
+
+PERFECT = [
+    ENTER,  # existing member: Yes
+    ENTER,  # plan: Pay As You Go
+    DOWN + ENTER,  # more than one contact: No
+    "45.50" + ENTER,
+    ENTER,  # pays add-on and balance: Yes
+    "Sam Rivera" + ENTER,
+    DOWN + DOWN + ENTER,  # by phone
+    "T1001" + ENTER,
+]
+
+
+LEAVES_THE_PATH = [
+    ENTER,  # existing member: Yes
+    DOWN + ENTER,  # plan: Help Desk (the scenario: Pay As You Go)
+    DOWN + ENTER,  # more than one contact: No (not in the scenario)
+    "45.50" + ENTER,
+    ENTER,  # responds in the chat: Yes (not in the scenario)
+    DOWN + DOWN + ENTER,  # by phone
+    "Sam Rivera" + ENTER,
+    "T1002" + ENTER,  # the scenario says T1001
+]
+
+
+def quiz(pipe: Any, keys: list[str]) -> tuple[Any, str]:
+    scenario = load_scenario(str(PAYG))
+    flow = load_flow(scenario.flow_path)
+    console, out = screen()
+    run = run_quiz(scenario, flow, KeyedPrompter(console, pipe, keys), "Dana")
+    return run, out.getvalue()
+
+
+def test_a_trainee_who_answers_as_the_scenario_scores_100(pipe: Any) -> None:
+    run, shown = quiz(pipe, PERFECT)
+    assert not run.stopped
+    assert [a.matches for a in run.answers] == [True] * 8
+    assert shown.count("✓ matches the scenario") == 8
+    report = run.report
+    assert (report.score, report.matched, report.expected_answers) == (100, 8, 8)
+    assert report.left_path_at is None
+    assert report.differences == []
+
+
+def test_a_trainee_who_leaves_the_path_gets_where_what_and_a_score(pipe: Any) -> None:
+    run, shown = quiz(pipe, LEAVES_THE_PATH)
+    assert [(a.field_id, a.given, a.expected, a.matches) for a in run.answers] == [
+        ("existing_member", "Yes", "Yes", True),
+        ("member_plan", "Help Desk", "Pay As You Go", False),
+        ("hd_more_than_one_contact", "No", None, False),
+        ("past_due_amount", "$45.50", "$45.50", True),
+        ("chat_response", "Yes", None, False),
+        ("payment_method", "By phone: 888.615.HELP", "By phone: 888.615.HELP", True),
+        ("remote_agent", "Sam Rivera", "Sam Rivera", True),
+        ("ticket_number", "T1002", "T1001", False),
+    ]
+    assert "✗ the scenario answers: Pay As You Go" in shown
+    assert "✗ the scenario does not reach this question" in shown
+    report = run.report
+    assert (report.matched, report.expected_answers, report.score) == (4, 8, 50)
+    assert report.left_path_words() == "after D-2-5: went to D-2-20, the scenario goes to D-2-13"
+    assert [d.message for d in report.differences if d.what == "invoice.total"] == ["expected $65.50, got $45.50"]
+    assert [d.message for d in report.differences if d.what == "ticket.issue_type"] == [
+        "expected 'Pay As You Go Plan – Remote Session Included', got '2 – Help Desk Plan'"
+    ]
+    assert [d.message for d in report.differences if d.what == "notifications[1].message"] == [
+        "expected 'Ticket #T1001', got 'Ticket #T1002'"
+    ]
+
+
+def test_back_in_the_quiz_takes_the_answer_back(pipe: Any) -> None:
+    keys = [
+        ENTER,  # existing member: Yes
+        DOWN + ENTER,  # Help Desk: wrong
+        ESC,  # back to the plan question
+        ESC,  # back to "existing member?"
+        ENTER,  # Yes again
+        ENTER,  # Pay As You Go
+        *PERFECT[2:],
+    ]
+    run, shown = quiz(pipe, keys)
+    assert "✗ the scenario answers: Pay As You Go" in shown
+    assert [a.field_id for a in run.answers] == [
+        "existing_member",
+        "member_plan",
+        "payg_more_than_one_contact",
+        "past_due_amount",
+        "pays_addon_and_balance",
+        "remote_agent",
+        "payment_method",
+        "ticket_number",
+    ]
+    assert run.report.score == 100
+
+
+def test_the_quiz_report_is_saved_like_a_call(pipe: Any, tmp_path: Path) -> None:
+    run, _ = quiz(pipe, LEAVES_THE_PATH)
+    console, out = screen()
+    scenario = load_scenario(str(PAYG))
+    started = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    saved = report_quiz(console, run, load_flow(scenario.flow_path), started, 42.0, tmp_path)
+    assert saved is not None
+    files = sorted((tmp_path / "rehearsals").iterdir())
+    assert [f.suffix for f in files] == [".json", ".md"]
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    assert data["rehearsal"]["mode"] == "quiz"
+    assert (data["rehearsal"]["score"], data["rehearsal"]["matched_answers"]) == (50, 4)
+    assert data["rehearsal"]["left_path"]["went_to"] == "D-2-20"
+    assert data["rehearsal"]["scenario"]["name"] == scenario.name
+    assert data["path"] == run.report.actual_path
+    markdown = files[1].read_text(encoding="utf-8")
+    assert markdown.startswith(f"# Rehearsal report: {scenario.name}\n")
+    assert "A quiz of the scenario, not a real call." in markdown
+    assert "| Score | 50 % (4 of 8 answers as the scenario) |" in markdown
+    assert "| D-2-5 | Which plan is the member on? | Help Desk | Pay As You Go | ✗ |" in markdown
+    assert "# Call receipt:" in markdown
+    assert "Rehearsal report" in out.getvalue() and "Saved: " in out.getvalue()
