@@ -221,3 +221,26 @@ def test_scaffold_elsewhere_names_the_flow_and_fills_answers_the_route_decides(t
     assert 'chat_response: "no"' in text
     assert 'phone_answered: "yes"' in text
     assert "past_due_amount: TODO" in text
+
+
+def test_minimal_on_a_flow_with_too_many_routes_to_list_still_covers_every_edge(tmp_path: Path) -> None:
+    lines = ["callflow: 1", "id: big", "title: Big", "start: n0", "nodes:"]
+    for i in range(22):  # 2**22 routes
+        lines += [
+            f"  n{i}:",
+            "    choose:",
+            f"      id: q{i}",
+            "      prompt: Which?",
+            "      options:",
+            f"        - {{label: A, value: a, goto: n{i + 1}}}",
+            f"        - {{label: B, value: b, goto: n{i + 1}}}",
+        ]
+    lines += ["  n22:", "    end: done"]
+    flow = write(tmp_path, "big.yaml", "\n".join(lines) + "\n")
+    listed = cli("paths", flow, "--format", "json")
+    assert json.loads(listed.stdout)["stopped_by"] == "limit"
+    data = json.loads(cli("paths", flow, "--minimal", "--format", "json").stdout)
+    taken = {(d["node"], d["index"]) for route in data["routes"] for d in route["decisions"]}
+    assert len(taken) == 44  # every option of every question
+    assert len(data["routes"]) <= 44
+    assert all(route["found"] for route in data["routes"])

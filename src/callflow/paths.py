@@ -11,7 +11,7 @@ itself on flows whose routes explode.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from callflow.events import Via
@@ -112,3 +112,68 @@ def covering(routes: list[Route]) -> list[int]:
         chosen.append(best)
         left -= gain
     return sorted(chosen)
+
+
+def covering_routes(flow: Flow) -> list[Route]:
+    """Few routes that together take every edge and reach every end that can
+    be reached: for each edge not yet taken, the shortest way from the start
+    to it and from it to an end. Unlike `covering`, this needs no listing of
+    all routes, so it works on flows with too many routes to list."""
+    out = {node_id: node_edges(node_id, node) for node_id, node in flow.nodes.items()}
+    to_edge: dict[str, Edge | None] = {flow.start: None}  # the edge each node is first reached by
+    queue = deque([flow.start])
+    while queue:
+        node_id = queue.popleft()
+        for edge in out.get(node_id, []):
+            if edge.target in flow.nodes and edge.target not in to_edge:
+                to_edge[edge.target] = edge
+                queue.append(edge.target)
+    onward: dict[str, Edge | None] = {}  # the first edge of a shortest way to an end
+    incoming: dict[str, list[Edge]] = {}
+    for edges in out.values():
+        for edge in edges:
+            incoming.setdefault(edge.target, []).append(edge)
+    queue = deque(n for n, node in flow.nodes.items() if node.end is not None)
+    onward.update({n: None for n in queue})
+    while queue:
+        node_id = queue.popleft()
+        for edge in incoming.get(node_id, []):
+            if edge.source not in onward:
+                onward[edge.source] = edge
+                queue.append(edge.source)
+
+    def into(node_id: str) -> list[Edge]:
+        way: list[Edge] = []
+        edge = to_edge[node_id]
+        while edge is not None:
+            way.append(edge)
+            edge = to_edge[edge.source]
+        return way[::-1]
+
+    def on_from(node_id: str) -> list[Edge]:
+        way: list[Edge] = []
+        edge = onward[node_id]
+        while edge is not None:
+            way.append(edge)
+            edge = onward[edge.target]
+        return way
+
+    routes: list[Route] = []
+    taken: set[Via] = set()
+    for edge in (e for edges in out.values() for e in edges):
+        if edge.via in taken or edge.source not in to_edge or edge.target not in onward:
+            continue
+        edges = (*into(edge.source), edge, *on_from(edge.target))
+        end = edges[-1].target if edges else flow.start
+        routes.append(Route(flow.start, edges, end, flow.nodes[end].end))
+        taken.update(e.via for e in edges)
+    reached_ends = {r.end for r in routes}
+    for node_id, node in flow.nodes.items():
+        if node.end is not None and node_id in to_edge and node_id not in reached_ends:
+            edges = tuple(into(node_id))
+            routes.append(Route(flow.start, edges, node_id, node.end))
+    if not routes and flow.start in onward:
+        edges = tuple(on_from(flow.start))
+        end = edges[-1].target if edges else flow.start
+        routes.append(Route(flow.start, edges, end, flow.nodes[end].end))
+    return routes

@@ -56,14 +56,14 @@ class Telling:
         telling = cls()
         for text in flow_conditions(flow):
             expr = conditions.parse_condition(text)
-            for name in conditions.names(expr):
-                telling.literals.setdefault(name.name, set())
+            for read in conditions.names(expr):
+                telling.literals.setdefault(read.name, set())
             for compare in conditions.comparisons(expr):
                 sides = [compare.left, *(compare.right if isinstance(compare.right, tuple) else (compare.right,))]
-                named = [s.name for s in sides if isinstance(s, conditions.Name)]
                 values = [s.value for s in sides if isinstance(s, conditions.Literal)]
-                for name in named:
-                    telling.literals.setdefault(name, set()).update(values)
+                for side in sides:
+                    if isinstance(side, conditions.Name):
+                        telling.literals.setdefault(side.name, set()).update(values)
         return telling
 
     def decides(self, field_id: str) -> bool:

@@ -28,7 +28,8 @@ after that many. A route whose conditions no answers can satisfy is marked.
 files are kept): the choices are filled in, typed answers are marked TODO
 for a trainer to fill in, and the path and outcome are expected. Write them
 into <flow>.scenarios/ next to the flow so that `callflow test` finds them.
---minimal keeps only as many routes as it takes to walk every edge and end.
+--minimal keeps only as many routes as it takes to walk every edge and end
+(on a flow with more routes than --limit, the shortest way through each edge).
 
 Exit codes: 0 done; 1 a route that no answers take, or a dead end; 3 the
 flow cannot be loaded.
@@ -54,7 +55,12 @@ def paths(
 ) -> None:
     with user_errors():
         from callflow.loader import load_flow
-        from callflow.paths import covering, enumerate_routes
+        from callflow.paths import (
+            RouteListing,
+            covering,
+            covering_routes,
+            enumerate_routes,
+        )
         from callflow.render.routes import route_data, route_lines
         from callflow.routesearch import find_answers
         from callflow.valuegen import Telling
@@ -64,11 +70,17 @@ def paths(
         telling = Telling.of(loaded.flow)
         founds = [find_answers(loaded.flow, loaded.index, route, telling) for route in listing.routes]
         numbers = list(range(1, len(founds) + 1))
-        if minimal:
+        if minimal and listing.complete:
             walkable = [i for i, f in enumerate(founds) if f.found]
             picked = [walkable[i] for i in covering([founds[i].route for i in walkable])]
             numbers = [numbers[i] for i in picked]
             founds = [founds[i] for i in picked]
+        elif minimal:
+            # Too many routes to list them all: build a covering set directly.
+            routes = covering_routes(loaded.flow)
+            founds = [find_answers(loaded.flow, loaded.index, route, telling) for route in routes]
+            numbers = list(range(1, len(founds) + 1))
+            listing = RouteListing(routes)
         if scaffold is not None:
             _write(scaffold, numbers, founds, loaded)
         elif output_format is OutputFormat.json:
