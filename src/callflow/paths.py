@@ -130,8 +130,8 @@ def covering_routes(flow: Flow) -> list[Route]:
                 queue.append(edge.target)
     onward: dict[str, Edge | None] = {}  # the first edge of a shortest way to an end
     incoming: dict[str, list[Edge]] = {}
-    for edges in out.values():
-        for edge in edges:
+    for node_out in out.values():
+        for edge in node_out:
             incoming.setdefault(edge.target, []).append(edge)
     queue = deque(n for n, node in flow.nodes.items() if node.end is not None)
     onward.update({n: None for n in queue})
@@ -160,20 +160,14 @@ def covering_routes(flow: Flow) -> list[Route]:
 
     routes: list[Route] = []
     taken: set[Via] = set()
-    for edge in (e for edges in out.values() for e in edges):
+    for edge in (e for node_out in out.values() for e in node_out):
         if edge.via in taken or edge.source not in to_edge or edge.target not in onward:
             continue
-        edges = (*into(edge.source), edge, *on_from(edge.target))
-        end = edges[-1].target if edges else flow.start
-        routes.append(Route(flow.start, edges, end, flow.nodes[end].end))
-        taken.update(e.via for e in edges)
+        way = (*into(edge.source), edge, *on_from(edge.target))
+        routes.append(Route(flow.start, way, way[-1].target, flow.nodes[way[-1].target].end))
+        taken.update(e.via for e in way)
     reached_ends = {r.end for r in routes}
     for node_id, node in flow.nodes.items():
         if node.end is not None and node_id in to_edge and node_id not in reached_ends:
-            edges = tuple(into(node_id))
-            routes.append(Route(flow.start, edges, node_id, node.end))
-    if not routes and flow.start in onward:
-        edges = tuple(on_from(flow.start))
-        end = edges[-1].target if edges else flow.start
-        routes.append(Route(flow.start, edges, end, flow.nodes[end].end))
+            routes.append(Route(flow.start, tuple(into(node_id)), node_id, node.end))
     return routes
