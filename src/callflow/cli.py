@@ -9,6 +9,7 @@ import sys
 import typer
 
 from callflow import __version__
+from callflow.commands import lint as lint_command
 from callflow.commands import paths as paths_command
 from callflow.commands import rehearse as rehearse_command
 from callflow.commands import run as run_command
@@ -47,6 +48,7 @@ def main_options(
 
 
 app.command(name="run", help=run_command.HELP, epilog=EXIT_CODES_HELP)(run_command.run)
+app.command(name="lint", help=lint_command.HELP, epilog=lint_command.EXIT_CODES)(lint_command.lint)
 app.command(name="test", help=test_command.HELP)(test_command.test)
 app.command(name="paths", help=paths_command.HELP)(paths_command.paths)
 app.command(name="walk", help=walk_command.HELP)(walk_command.walk)

@@ -1,0 +1,146 @@
+"""`callflow lint PATH...`: every problem of flow files, like a compiler.
+
+The typer signature is cheap to import; the loader, the models and the rules
+are imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from callflow.commands._common import fail
+from callflow.errors import ExitCode
+
+if TYPE_CHECKING:
+    from callflow.diagnostics import Diagnostic
+    from callflow.lint import LintReport
+
+HELP = """Check flow files like a compiler: every problem, where it is, under a stable code.
+
+PATH is a flow file or a folder; folders are searched for *.yaml and *.yml
+files (hidden folders and <flow>.scenarios folders are skipped). Every
+problem of every file is reported, sorted by file, line and column, one per
+line:
+
+    flows/x.yaml:12:5: CF102 error: node 'D-2-99' does not exist
+
+Errors break a live call (a missing node, a blank the director would read
+out, a payment before any invoice line); warnings flag what is likely a
+mistake but works (an unused item, an unreachable node). The rules and their
+codes are described in docs/lint-rules.md.
+"""
+
+EXIT_CODES = (
+    "Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors found, or warnings with --strict; "
+    "2 usage; 3 a path that cannot be read (missing, or no permission)."
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def lint(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Flow files, or folders holding flows.")],
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: path:line:col: CODE severity: message; json: a list of objects; "
+            "github: workflow-command annotations for GitHub Actions.",
+            case_sensitive=False,
+        ),
+    ] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit code 1).")] = False,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", metavar="CODES", help="Leave out these codes, e.g. --ignore CF212,CF215 (repeatable)."
+        ),
+    ] = None,
+) -> None:
+    from callflow.lint import ALL_RULES, lint_paths
+
+    skipped = _codes(ignore or [])
+    unknown = sorted(code for code in skipped if code not in ALL_RULES)
+    if unknown:
+        fail(
+            f"callflow lint: unknown code {', '.join(unknown)} in --ignore (the codes are listed in docs/lint-rules.md)",
+            ExitCode.USAGE,
+        )
+    report = lint_paths(paths, ignore=skipped)
+    sys.stdout.write(render(report.diagnostics, output_format.value))
+    if output_format is OutputFormat.text:
+        _summary(report)
+    raise typer.Exit(int(exit_code(report, strict=strict)))
+
+
+def _codes(values: Sequence[str]) -> set[str]:
+    return {code.strip().upper() for value in values for code in value.split(",") if code.strip()}
+
+
+def exit_code(report: LintReport, *, strict: bool) -> ExitCode:
+    """3 if a path could not be read; 1 if errors (or warnings with strict); else 0."""
+    from callflow.diagnostics import Severity
+
+    if report.unreadable:
+        return ExitCode.LOAD
+    failing = [d for d in report.diagnostics if strict or d.severity is Severity.ERROR]
+    return ExitCode.PROBLEMS if failing else ExitCode.OK
+
+
+def render(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
+    """The diagnostics as text lines, a JSON list, or GitHub annotations."""
+    if output_format == "json":
+        return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+    if output_format == "github":
+        return "".join(github_annotation(d) + "\n" for d in diagnostics)
+    return "".join(f"{d}\n" for d in diagnostics)
+
+
+def github_annotation(diagnostic: Diagnostic) -> str:
+    """`::error file=...,line=...,col=...,title=CODE::message` (GitHub's workflow commands)."""
+    level = "error" if diagnostic.severity.value == "error" else "warning"
+    properties = ",".join(
+        f"{key}={_escape_property(str(value))}"
+        for key, value in (
+            ("file", diagnostic.path),
+            ("line", diagnostic.line),
+            ("col", diagnostic.col),
+            ("title", diagnostic.code),
+        )
+    )
+    return f"::{level} {properties}::{_escape_data(diagnostic.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _summary(report: LintReport) -> None:
+    from callflow.diagnostics import Severity
+
+    files = len(report.files)
+    if not files and not report.unreadable:
+        print("callflow lint: no *.yaml or *.yml files found", file=sys.stderr)
+        return
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    if not errors and not warnings:
+        return
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    print(f"Found {' and '.join(parts)} in {files} file{'s' if files != 1 else ''}.", file=sys.stderr)

@@ -1,0 +1,169 @@
+"""Everything the rules share about one flow, each part computed once on demand.
+
+Rules ask the context for the graph, the names, where every placeholder and
+condition stands, and the path analyses; they report through it, so every
+diagnostic points at a key, a value, or a word inside a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from callflow.conditions import Expr, parse_condition
+from callflow.diagnostics import Diagnostic
+from callflow.lint.graph import FlowGraph
+from callflow.lint.rule import Rule
+from callflow.lint.source import Source
+from callflow.lint.symbols import Symbols
+from callflow.loader import LoadedFlow
+from callflow.model import (
+    DoStep,
+    FollowUpStep,
+    IfRoute,
+    NoteStep,
+    NotifyStep,
+    PaymentStep,
+    SayStep,
+    TicketStep,
+)
+from callflow.templates import Placeholder, placeholders
+
+if TYPE_CHECKING:
+    from callflow.lint.dataflow import PathAnalysis
+
+
+@dataclass(frozen=True)
+class TemplateSite:
+    """A text with placeholders: words to say, a ticket value, a message."""
+
+    node_id: str
+    step_index: int
+    kind: str  # say, do, note, follow_up, ticket, payment, notify
+    loc: tuple[Any, ...]  # where the text stands in the file
+    text: str
+    placeholders: tuple[Placeholder, ...]
+
+
+@dataclass(frozen=True)
+class ConditionSite:
+    """A `when:` of a step or an `if:` of a route."""
+
+    node_id: str
+    kind: str  # "when" or "route"
+    index: int  # the step's or the route's index
+    loc: tuple[Any, ...]
+    text: str
+    expr: Expr
+
+
+def step_texts(node_id: str, index: int, step: object) -> list[tuple[str, tuple[Any, ...], str]]:
+    """The texts of one step that may hold placeholders: (kind, loc, text)."""
+    base: tuple[Any, ...] = ("nodes", node_id, "steps", index)
+    if isinstance(step, SayStep):
+        return [("say", (*base, "say"), step.say)]
+    if isinstance(step, DoStep):
+        return [("do", (*base, "do"), step.do)]
+    if isinstance(step, NoteStep):
+        return [("note", (*base, "note"), step.note)]
+    if isinstance(step, FollowUpStep):
+        return [("follow_up", (*base, "follow_up"), step.follow_up)]
+    if isinstance(step, TicketStep):
+        return [("ticket", (*base, "ticket", key), text) for key, text in step.ticket.items()]
+    if isinstance(step, PaymentStep):
+        payment = step.payment
+        return [
+            ("payment", (*base, "payment", key), text)
+            for key, text in (("method", payment.method), ("note", payment.note))
+            if text is not None
+        ]
+    if isinstance(step, NotifyStep) and step.notify.message is not None:
+        return [("notify", (*base, "notify", "message"), step.notify.message)]
+    return []
+
+
+class LintContext:
+    """One loaded flow and what the rules compute from it."""
+
+    def __init__(self, loaded: LoadedFlow) -> None:
+        self.loaded = loaded
+        self.flow = loaded.flow
+        self.path = loaded.path
+        self.source = Source(loaded.text, loaded.positions)
+
+    # -- reporting -------------------------------------------------------------
+
+    def report(self, rule: Rule, loc: Sequence[Any], message: str, *, at_key: bool = True) -> Diagnostic:
+        line, col = self.source.position(loc, at_key=at_key)
+        return Diagnostic(self.path, line, col, rule.code, rule.severity, message)
+
+    def report_in(
+        self, rule: Rule, loc: Sequence[Any], value: str, offset: int, length: int, message: str
+    ) -> Diagnostic:
+        """A diagnostic at a word inside the scalar at `loc`."""
+        line, col = self.source.within(loc, value, offset, length)
+        return Diagnostic(self.path, line, col, rule.code, rule.severity, message)
+
+    def report_placeholder(self, rule: Rule, site: TemplateSite, placeholder: Placeholder, message: str) -> Diagnostic:
+        end = site.text.find("}", placeholder.offset)
+        length = (end + 1 if end >= 0 else len(site.text)) - placeholder.offset
+        return self.report_in(rule, site.loc, site.text, placeholder.offset, length, message)
+
+    # -- what the rules share ------------------------------------------------------
+
+    @cached_property
+    def symbols(self) -> Symbols:
+        return Symbols(self.flow)
+
+    @cached_property
+    def graph(self) -> FlowGraph:
+        return FlowGraph.build(self.flow)
+
+    @cached_property
+    def order(self) -> list[str]:
+        """Reachable nodes in reverse postorder (the start first)."""
+        return self.graph.reverse_postorder()
+
+    @cached_property
+    def reachable(self) -> set[str]:
+        return set(self.order)
+
+    @cached_property
+    def templates(self) -> list[TemplateSite]:
+        sites: list[TemplateSite] = []
+        for node_id, node in self.flow.nodes.items():
+            for i, step in enumerate(node.steps):
+                for kind, loc, text in step_texts(node_id, i, step):
+                    found = tuple(placeholders(text)) if "{" in text else ()
+                    sites.append(TemplateSite(node_id, i, kind, loc, text, found))
+        return sites
+
+    @cached_property
+    def condition_sites(self) -> list[ConditionSite]:
+        sites: list[ConditionSite] = []
+        for node_id, node in self.flow.nodes.items():
+            for i, step in enumerate(node.steps):
+                if step.when is not None:
+                    loc = ("nodes", node_id, "steps", i, "when")
+                    sites.append(ConditionSite(node_id, "when", i, loc, step.when, self.condition(step.when)))
+            for i, route in enumerate(node.routes or ()):
+                if isinstance(route, IfRoute):
+                    loc = ("nodes", node_id, "routes", i, "if")
+                    sites.append(ConditionSite(node_id, "route", i, loc, route.if_, self.condition(route.if_)))
+        return sites
+
+    @cached_property
+    def parsed(self) -> dict[str, Expr]:
+        """Every condition of the flow by its text."""
+        return {site.text: site.expr for site in self.condition_sites}
+
+    def condition(self, text: str) -> Expr:
+        return parse_condition(text)
+
+    @cached_property
+    def paths(self) -> PathAnalysis:
+        from callflow.lint.dataflow import PathAnalysis
+
+        return PathAnalysis(self)

@@ -1,0 +1,19 @@
+"""What a lint rule is: a stable code, a short name, a severity and one line
+saying what it finds. docs/lint-rules.md explains each with examples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from callflow.diagnostics import Severity
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # CF0xx load, CF1xx graph, CF2xx content, CF3xx actions
+    name: str  # e.g. unknown-target
+    severity: Severity
+    summary: str

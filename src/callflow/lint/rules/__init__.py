@@ -1,0 +1,12 @@
+"""Every lint rule, one module per family; each exports RULES and check(ctx)."""
+
+from __future__ import annotations
+
+from callflow.lint.rule import Rule
+from callflow.lint.rules import conditions, graph, load, names, paths, unused, words
+
+FAMILIES = (graph, names, conditions, words, paths, unused)
+
+ALL_RULES: dict[str, Rule] = {
+    rule.code: rule for family in (load, *FAMILIES) for rule in family.RULES
+}

@@ -1,0 +1,170 @@
+"""Content rules about names (CF201-CF206): every name a flow uses must be one
+it defines, each defined once, and of the kind the step needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from callflow.conditions import names as condition_names
+from callflow.diagnostics import Diagnostic
+from callflow.lint.context import LintContext
+from callflow.lint.rule import ERROR, Rule
+from callflow.lint.symbols import CATALOG_PARTS, did_you_mean
+from callflow.model import (
+    AMOUNT_NAMES,
+    BUILTIN_NAMES,
+    AskStep,
+    ItemRef,
+    ItemStep,
+    PastDueStep,
+    PaymentStep,
+    TicketStep,
+)
+
+UNKNOWN_NAME = Rule("CF201", "unknown-name", ERROR, "a placeholder or condition names nothing the flow defines")
+UNKNOWN_FIELD = Rule("CF202", "unknown-field", ERROR, "`ask:` names a field not defined under `fields`")
+UNKNOWN_TICKET_FIELD = Rule("CF203", "unknown-ticket-field", ERROR, "a `ticket:` key not declared in `ticket_fields`")
+UNKNOWN_ITEM = Rule("CF204", "unknown-item", ERROR, "an item code or `{catalog.CODE...}` not defined in `catalog`")
+NOT_AN_AMOUNT = Rule(
+    "CF205", "not-an-amount", ERROR, "`past_due:` or a payment `amount:` that is not a money field or an amount"
+)
+NAME_CLASH = Rule("CF206", "name-clash", ERROR, "a `choose` id or field that takes a name already in use")
+
+RULES = (UNKNOWN_NAME, UNKNOWN_FIELD, UNKNOWN_TICKET_FIELD, UNKNOWN_ITEM, NOT_AN_AMOUNT, NAME_CLASH)
+
+
+def check(ctx: LintContext) -> Iterator[Diagnostic]:
+    yield from _placeholders(ctx)
+    yield from _conditions(ctx)
+    yield from _steps(ctx)
+    yield from _clashes(ctx)
+
+
+def _unknown(ctx: LintContext, name: str) -> tuple[Rule, str] | None:
+    """The rule and message for a name that resolves to nothing, or None."""
+    symbols = ctx.symbols
+    if symbols.resolve(name) is not None:
+        return None
+    catalog = ctx.flow.catalog
+    code = symbols.catalog_code(name)
+    if code is not None:
+        return UNKNOWN_ITEM, f"catalog item '{code}' is not defined{did_you_mean(code, catalog)}"
+    parts = name.split(".")
+    if parts[0] == "catalog" and len(parts) >= 2 and parts[1] in catalog:
+        options = " or ".join(f"catalog.{parts[1]}.{part}" for part in CATALOG_PARTS)
+        return UNKNOWN_NAME, f"'{name}' is not a catalog placeholder: use {options}"
+    return UNKNOWN_NAME, f"'{name}' is not defined in this flow{did_you_mean(name, symbols.names())}"
+
+
+def _placeholders(ctx: LintContext) -> Iterator[Diagnostic]:
+    for site in ctx.templates:
+        for placeholder in site.placeholders:
+            found = _unknown(ctx, placeholder.name)
+            if found is not None:
+                rule, message = found
+                yield ctx.report_placeholder(rule, site, placeholder, f"placeholder {{{placeholder.name}}}: {message}")
+
+
+def _conditions(ctx: LintContext) -> Iterator[Diagnostic]:
+    for site in ctx.condition_sites:
+        for name in condition_names(site.expr):
+            found = _unknown(ctx, name.name)
+            if found is not None:
+                rule, message = found
+                yield ctx.report_in(rule, site.loc, site.text, name.offset, len(name.name), f"condition: {message}")
+
+
+def _steps(ctx: LintContext) -> Iterator[Diagnostic]:
+    flow = ctx.flow
+    symbols = ctx.symbols
+    money_fields = [name for name, spec in flow.fields.items() if spec.type == "money"]
+    for node_id, node in flow.nodes.items():
+        for i, step in enumerate(node.steps):
+            base = ("nodes", node_id, "steps", i)
+            if isinstance(step, AskStep) and step.ask not in flow.fields:
+                symbol = symbols.resolve(step.ask)
+                if symbol is not None and symbol.kind == "choose":
+                    message = f"'{step.ask}' is a choose question, asked by its node's choose; ask a field defined under fields"
+                else:
+                    message = f"field '{step.ask}' is not defined under fields{did_you_mean(step.ask, flow.fields)}"
+                yield ctx.report(UNKNOWN_FIELD, (*base, "ask"), message, at_key=False)
+            elif isinstance(step, TicketStep):
+                for key in step.ticket:
+                    if key not in flow.ticket_fields:
+                        yield ctx.report(
+                            UNKNOWN_TICKET_FIELD,
+                            (*base, "ticket", key),
+                            f"ticket field '{key}' is not declared under ticket_fields"
+                            f"{did_you_mean(key, flow.ticket_fields)}",
+                        )
+            elif isinstance(step, ItemStep):
+                code = step.item.code if isinstance(step.item, ItemRef) else step.item
+                if code not in flow.catalog:
+                    loc = (*base, "item", "code") if isinstance(step.item, ItemRef) else (*base, "item")
+                    yield ctx.report(
+                        UNKNOWN_ITEM,
+                        loc,
+                        f"catalog item '{code}' is not defined{did_you_mean(code, flow.catalog)}",
+                        at_key=False,
+                    )
+            elif isinstance(step, PastDueStep):
+                spec = flow.fields.get(step.past_due)
+                if spec is None or spec.type != "money":
+                    what = (
+                        f"'{step.past_due}' is a {spec.type} field"
+                        if spec is not None
+                        else f"'{step.past_due}' is not a field{did_you_mean(step.past_due, money_fields)}"
+                    )
+                    yield ctx.report(
+                        NOT_AN_AMOUNT, (*base, "past_due"), f"past_due needs a money field: {what}", at_key=False
+                    )
+            elif isinstance(step, PaymentStep):
+                amount = step.payment.amount
+                spec = flow.fields.get(amount)
+                if amount not in AMOUNT_NAMES and (spec is None or spec.type != "money"):
+                    allowed = sorted(AMOUNT_NAMES) + money_fields
+                    what = f"'{amount}' is a {spec.type} field" if spec is not None else f"'{amount}' is neither{did_you_mean(amount, allowed)}"
+                    yield ctx.report(
+                        NOT_AN_AMOUNT,
+                        (*base, "payment", "amount"),
+                        f"a payment amount is due, total, past_due, subtotal, paid or a money field: {what}",
+                        at_key=False,
+                    )
+
+
+def _clashes(ctx: LintContext) -> Iterator[Diagnostic]:
+    flow = ctx.flow
+    for name in flow.fields:
+        if name in flow.constants:
+            yield ctx.report(
+                NAME_CLASH,
+                ("fields", name),
+                f"field '{name}' has the name of a constant: placeholders and conditions could not tell"
+                " them apart; rename one",
+            )
+    first_choose: dict[str, str] = {}
+    for node_id, node in flow.nodes.items():
+        choose = node.choose
+        if choose is None:
+            continue
+        name = choose.id
+        loc = ("nodes", node_id, "choose", "id")
+        if name in BUILTIN_NAMES:
+            taken = f"the built-in name '{name}' ({', '.join(sorted(BUILTIN_NAMES))})"
+        elif name in flow.fields:
+            taken = f"the id of field '{name}'"
+        elif name in flow.constants:
+            taken = f"the name of constant '{name}'"
+        elif name in first_choose:
+            line = ctx.source.position(("nodes", first_choose[name], "choose", "id"), at_key=False)[0]
+            taken = f"the choose id of node '{first_choose[name]}' (line {line})"
+        else:
+            first_choose[name] = node_id
+            continue
+        yield ctx.report(
+            NAME_CLASH,
+            loc,
+            f"choose id '{name}' is already {taken}: answers, conditions and placeholders could not tell"
+            " them apart; give it its own id",
+            at_key=False,
+        )

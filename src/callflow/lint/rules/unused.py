@@ -1,0 +1,71 @@
+"""Definitions nothing uses (CF212-CF215): usually a typo elsewhere or a
+leftover; warnings, since the call still works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from callflow.conditions import names as condition_names
+from callflow.diagnostics import Diagnostic
+from callflow.lint.context import LintContext
+from callflow.lint.rule import WARNING, Rule
+from callflow.model import AskStep, ItemRef, ItemStep, TicketStep
+
+UNUSED_ITEM = Rule("CF212", "unused-item", WARNING, "a catalog item no step or placeholder uses")
+UNUSED_FIELD = Rule("CF213", "unused-field", WARNING, "a field no node asks")
+UNUSED_TICKET_FIELD = Rule("CF214", "unused-ticket-field", WARNING, "a ticket field no `ticket:` step sets")
+UNUSED_CONSTANT = Rule("CF215", "unused-constant", WARNING, "a constant no placeholder or condition uses")
+
+RULES = (UNUSED_ITEM, UNUSED_FIELD, UNUSED_TICKET_FIELD, UNUSED_CONSTANT)
+
+
+def check(ctx: LintContext) -> Iterator[Diagnostic]:
+    flow = ctx.flow
+    items: set[str] = set()
+    asked: set[str] = set()
+    ticket_keys: set[str] = set()
+    for node in flow.nodes.values():
+        for step in node.steps:
+            if isinstance(step, AskStep):
+                asked.add(step.ask)
+            elif isinstance(step, ItemStep):
+                items.add(step.item.code if isinstance(step.item, ItemRef) else step.item)
+            elif isinstance(step, TicketStep):
+                ticket_keys.update(step.ticket)
+    names: set[str] = set()
+    for site in ctx.templates:
+        names.update(p.name for p in site.placeholders)
+    for site in ctx.condition_sites:
+        names.update(n.name for n in condition_names(site.expr))
+    for name in names:
+        code = ctx.symbols.catalog_code(name)
+        if code is not None:
+            items.add(code)
+    for code in flow.catalog:
+        if code not in items:
+            yield ctx.report(
+                UNUSED_ITEM,
+                ("catalog", code),
+                f"catalog item '{code}' is never used: add it with '- item: \"{code}\"' or remove it",
+            )
+    for field_id in flow.fields:
+        if field_id not in asked:
+            yield ctx.report(
+                UNUSED_FIELD,
+                ("fields", field_id),
+                f"field '{field_id}' is never asked: ask it with '- ask: {field_id}' or remove it",
+            )
+    for key in flow.ticket_fields:
+        if key not in ticket_keys:
+            yield ctx.report(
+                UNUSED_TICKET_FIELD,
+                ("ticket_fields", key),
+                f"ticket field '{key}' is never set: set it in a '- ticket:' step or remove it",
+            )
+    for name in flow.constants:
+        if name not in names:
+            yield ctx.report(
+                UNUSED_CONSTANT,
+                ("constants", name),
+                f"constant '{name}' is never used: write {{{name}}} where it belongs or remove it",
+            )

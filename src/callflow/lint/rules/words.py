@@ -1,0 +1,62 @@
+"""Content rules about what is shown (CF208, CF209): secrets never appear in
+words, tickets or receipts, and words to say have no blanks to fill by hand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from callflow.diagnostics import Diagnostic
+from callflow.lint.context import LintContext
+from callflow.lint.rule import ERROR, WARNING, Rule
+from callflow.model import PastDueStep, PaymentStep
+
+SECRET_SHOWN = Rule("CF208", "secret-shown", ERROR, "a secret field used in words, a ticket, a message or a receipt")
+LITERAL_BLANK = Rule("CF209", "literal-blank", WARNING, "a literal blank such as `____` in words to say")
+
+RULES = (SECRET_SHOWN, LITERAL_BLANK)
+
+_BLANK = re.compile(r"_{3,}")
+
+
+def check(ctx: LintContext) -> Iterator[Diagnostic]:
+    fields = ctx.flow.fields
+    for site in ctx.templates:
+        for placeholder in site.placeholders:
+            spec = fields.get(placeholder.name)
+            if spec is not None and spec.secret:
+                yield ctx.report_placeholder(
+                    SECRET_SHOWN,
+                    site,
+                    placeholder,
+                    f"'{placeholder.name}' is a secret field: it must never be shown, put on the ticket or"
+                    " saved in a receipt; remove the placeholder",
+                )
+        if site.kind == "say":
+            for match in _BLANK.finditer(site.text):
+                yield ctx.report_in(
+                    LITERAL_BLANK,
+                    site.loc,
+                    site.text,
+                    match.start(),
+                    len(match.group()),
+                    f"'{match.group()}' is a blank the director would have to fill in on the call:"
+                    " use a placeholder such as {total} or {agent}",
+                )
+    for node_id, node in ctx.flow.nodes.items():
+        for i, step in enumerate(node.steps):
+            base = ("nodes", node_id, "steps", i)
+            if isinstance(step, PastDueStep):
+                name, loc = step.past_due, (*base, "past_due")
+            elif isinstance(step, PaymentStep):
+                name, loc = step.payment.amount, (*base, "payment", "amount")
+            else:
+                continue
+            spec = fields.get(name)
+            if spec is not None and spec.secret:
+                yield ctx.report(
+                    SECRET_SHOWN,
+                    loc,
+                    f"'{name}' is a secret field: its amount would be saved in the receipt; make it not secret",
+                    at_key=False,
+                )

@@ -1,0 +1,154 @@
+"""Running the rules: over one loaded flow, and over files and folders.
+
+`lint_flow` is what `callflow run` calls before a call starts; `lint_paths`
+is `callflow lint`: it finds the flow files, loads each (a file that fails
+to load gives its load diagnostics), lints it, and says which paths could
+not be read at all.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from callflow import flowcache
+from callflow.diagnostics import Diagnostic, Severity
+from callflow.errors import FlowLoadError
+from callflow.lint.context import LintContext
+from callflow.lint.rules import FAMILIES
+from callflow.loader import LoadedFlow, validate_text
+from callflow.model import Flow
+from callflow.yamlsource import (
+    MAX_FILE_BYTES,
+    TOO_LARGE,
+    UNREADABLE,
+    PositionIndex,
+    YamlError,
+    decode_text,
+)
+
+FLOW_SUFFIXES = (".yaml", ".yml")
+# Folders a search does not enter: scenarios (checked by `callflow test`),
+# hidden folders (.git, .venv) and tool caches.
+SCENARIOS_SUFFIX = ".scenarios"
+SKIPPED_FOLDERS = frozenset(("__pycache__", "node_modules"))
+
+
+def lint_flow(loaded: LoadedFlow) -> list[Diagnostic]:
+    """Every problem of a loaded flow, sorted by line and column."""
+    # Lint makes many small short-lived objects and no cycles; with a large
+    # flow in memory, the cyclic collector's passes would cost more than the
+    # rules themselves.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        ctx = LintContext(loaded)
+        found: set[Diagnostic] = set()
+        for family in FAMILIES:
+            found.update(family.check(ctx))
+        return sorted(found)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass
+class LintReport:
+    """The problems of every file linted, the files, and the paths not readable."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+def lint_paths(paths: Sequence[str], *, ignore: Iterable[str] = ()) -> LintReport:
+    """Lint flow files and every flow file below folders."""
+    report = LintReport()
+    skip = frozenset(ignore)
+    seen: set[str] = set()
+    found: list[Diagnostic] = []
+    for path in flow_files(paths, report):
+        key = os.path.realpath(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        report.files.append(path)
+        found.extend(lint_file(path, report))
+    found.extend(report.diagnostics)  # paths that could not be read
+    report.diagnostics = sorted(d for d in found if d.code not in skip)
+    return report
+
+
+def flow_files(paths: Sequence[str], report: LintReport) -> list[str]:
+    """The files named, and the *.yaml / *.yml files below the folders named."""
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            files.extend(_search(path, report))
+        elif os.path.lexists(path):
+            files.append(path)
+        else:
+            report.unreadable.append(path)
+            report.diagnostics.append(_unreadable(path, "no such file or directory"))
+    return files
+
+
+def _search(top: str, report: LintReport) -> list[str]:
+    files: list[str] = []
+
+    def cannot(error: OSError) -> None:
+        where = error.filename or top
+        report.unreadable.append(where)
+        report.diagnostics.append(_unreadable(where, f"cannot read the folder: {error.strerror}"))
+
+    for folder, subfolders, names in os.walk(top, onerror=cannot):
+        subfolders[:] = sorted(
+            d for d in subfolders if not d.startswith(".") and d not in SKIPPED_FOLDERS and not d.endswith(SCENARIOS_SUFFIX)
+        )
+        for name in sorted(names):
+            if name.endswith(FLOW_SUFFIXES) and not name.startswith("."):
+                files.append(os.path.join(folder, name))
+    return files
+
+
+def _unreadable(path: str, why: str) -> Diagnostic:
+    return Diagnostic(path, 1, 1, UNREADABLE, Severity.ERROR, why)
+
+
+def lint_file(path: str, report: LintReport | None = None) -> list[Diagnostic]:
+    """The problems of one file: its load problems, or the rules' findings.
+
+    A file whose exact text validated before comes from the flow cache
+    (callflow.flowcache), so an unchanged file is not parsed again.
+    """
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            return [
+                Diagnostic(
+                    path, 1, 1, TOO_LARGE, Severity.ERROR,
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (split the flow into smaller files)",
+                )
+            ]
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        if report is not None:
+            report.unreadable.append(path)
+        return [_unreadable(path, f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = decode_text(data, path)
+        flow = flowcache.load(text)
+        if flow is None:
+            flow = validate_text(Flow, text, path)
+            flowcache.store(text, flow)
+    except YamlError as exc:
+        return list(exc.diagnostics)
+    except FlowLoadError as exc:
+        return list(exc.diagnostics)
+    return lint_flow(LoadedFlow(flow, path, text, PositionIndex(text, path)))

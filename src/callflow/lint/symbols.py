@@ -1,0 +1,100 @@
+"""The names a flow defines, for placeholders and conditions.
+
+A name is a constant, a field, a `choose` id, `agent`, an amount (`total`,
+`due`, ...) or `catalog.<code>.price` / `catalog.<code>.name`. Each has a kind
+(where its value comes from) and a type (what it compares with).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from callflow.model import AMOUNT_NAMES, ChoiceOption, Flow
+
+CATALOG_PARTS = ("price", "name")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    name: str
+    kind: str  # "constant", "field", "choose", "agent", "amount" or "catalog"
+    type: str  # "text", "number", "money", "choice" or "yesno"
+    options: tuple[ChoiceOption, ...] = ()
+    secret: bool = False
+    required: bool = True
+    value: str | None = None  # a constant's text
+
+    @property
+    def recorded(self) -> bool:
+        """Its value exists only once it has been asked."""
+        return self.kind in ("field", "choose")
+
+    @property
+    def option_keys(self) -> tuple[str, ...]:
+        return tuple(option.key for option in self.options)
+
+    def describe(self) -> str:
+        """How messages name its type: 'a money field', 'a yes/no field' ..."""
+        if self.kind == "choose":
+            return "a choose question"
+        if self.kind == "constant":
+            return "a constant"
+        if self.kind == "amount":
+            return "an amount"
+        if self.kind in ("agent", "catalog"):
+            return "text" if self.type == "text" else "an amount"
+        return {"yesno": "a yes/no field", "choice": "a choice field", "money": "a money field"}.get(
+            self.type, f"a {self.type} field"
+        )
+
+
+class Symbols:
+    """Every name of one flow, looked up in O(1)."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        table: dict[str, Symbol] = {}
+        for name, text in flow.constants.items():
+            table[name] = Symbol(name, "constant", "text", value=text)
+        table["agent"] = Symbol("agent", "agent", "text")
+        for name in AMOUNT_NAMES:
+            table[name] = Symbol(name, "amount", "money")
+        for name, spec in flow.fields.items():
+            table[name] = Symbol(
+                name, "field", spec.type, tuple(spec.options or ()), spec.secret, spec.required
+            )
+        for node in flow.nodes.values():
+            choose = node.choose
+            if choose is not None and choose.id not in table:
+                table[choose.id] = Symbol(choose.id, "choose", "choice", tuple(choose.options))
+        self.table = table
+        self.fixed_values: dict[str, object] = {}  # for callflow.lint.evaluation
+
+    def resolve(self, name: str) -> Symbol | None:
+        """The symbol a placeholder or condition name stands for, or None."""
+        found = self.table.get(name)
+        if found is not None or not name.startswith("catalog."):
+            return found
+        parts = name.split(".")
+        if len(parts) != 3 or parts[2] not in CATALOG_PARTS or parts[1] not in self.flow.catalog:
+            return None
+        return Symbol(name, "catalog", "money" if parts[2] == "price" else "text")
+
+    def catalog_code(self, name: str) -> str | None:
+        """The item code of a well-formed `catalog.<code>.price|name`."""
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "catalog" and parts[2] in CATALOG_PARTS:
+            return parts[1]
+        return None
+
+    def names(self) -> list[str]:
+        catalog = [f"catalog.{code}.{part}" for code in self.flow.catalog for part in CATALOG_PARTS]
+        return [*self.table, *catalog]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
