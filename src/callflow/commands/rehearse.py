@@ -58,7 +58,7 @@ def rehearse(
     ] = None,
     agent: Annotated[
         str | None,
-        typer.Option("--agent", envvar="CALLFLOW_AGENT", help="The name said as {agent} (default: the scenario's)."),
+        typer.Option("--agent", help="The name said as {agent} (default: the scenario's; the quiz asks)."),
     ] = None,
     sessions_dir: Annotated[
         Path,
