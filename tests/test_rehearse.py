@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -234,3 +238,34 @@ def test_the_quiz_report_is_saved_like_a_call(pipe: Any, tmp_path: Path) -> None
     assert "| D-2-5 | Which plan is the member on? | Help Desk | Pay As You Go | ✗ |" in markdown
     assert "# Call receipt:" in markdown
     assert "Rehearsal report" in out.getvalue() and "Saved: " in out.getvalue()
+
+
+# -- the real command in a terminal ------------------------------------------------
+
+CALLFLOW = Path(sys.executable).parent / "callflow"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-B]|\r")
+
+
+@pytest.mark.skipif(not CALLFLOW.exists(), reason="callflow is not installed next to this Python")
+def test_in_a_terminal_a_key_advances_each_step_and_q_stops(tmp_path: Path) -> None:
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm")
+    child = pexpect.spawn(
+        str(CALLFLOW),
+        ["rehearse", str(PAYG)],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        dimensions=(40, 120),
+        timeout=20,
+    )
+    child.expect_exact("any key: next step · q: stop")
+    child.send(" ")
+    child.expect_exact("Which plan is the member on?")
+    child.expect_exact("any key: next step · q: stop")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    after_q = ANSI.sub("", child.before or "")
+    assert "Rehearsal stopped." in after_q
+    assert "→" not in after_q  # q stops before the plan's answer is shown
+    assert child.exitstatus == 130
