@@ -88,10 +88,12 @@ def _load(path: Path) -> tuple[LoadedScenario, LoadedFlow]:
     check_against_flow(scenario, flow)
     if scenario.todos:
         from callflow.diagnostics import Diagnostic, Severity
+        from callflow.loader import INVALID_VALUE
 
+        message = "answers.{} is still TODO: write the answer first"
         raise FlowLoadError(
             [
-                Diagnostic(scenario.path, t.line, t.col, "CF010", Severity.ERROR, f"answers.{t.field_id} is still TODO: write the answer first")
+                Diagnostic(scenario.path, t.line, t.col, INVALID_VALUE, Severity.ERROR, message.format(t.field_id))
                 for t in scenario.todos
             ]
         )
