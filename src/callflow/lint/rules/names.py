@@ -123,7 +123,7 @@ def _steps(ctx: LintContext) -> Iterator[Diagnostic]:
                 spec = flow.fields.get(amount)
                 if amount not in AMOUNT_NAMES and (spec is None or spec.type != "money"):
                     allowed = sorted(AMOUNT_NAMES) + money_fields
-                    what = f"'{amount}' is a {spec.type} field" if spec is not None else f"'{amount}' is neither{did_you_mean(amount, allowed)}"
+                    what = f"'{amount}' is a {spec.type} field" if spec is not None else f"'{amount}' is none of them{did_you_mean(amount, allowed)}"
                     yield ctx.report(
                         NOT_AN_AMOUNT,
                         (*base, "payment", "amount"),
