@@ -9,10 +9,12 @@ import sys
 import typer
 
 from callflow import __version__
+from callflow.commands import graph as graph_command
 from callflow.commands import lint as lint_command
 from callflow.commands import paths as paths_command
 from callflow.commands import rehearse as rehearse_command
 from callflow.commands import run as run_command
+from callflow.commands import schema as schema_command
 from callflow.commands import test as test_command
 from callflow.commands import walk as walk_command
 
@@ -49,6 +51,8 @@ def main_options(
 
 app.command(name="run", help=run_command.HELP, epilog=EXIT_CODES_HELP)(run_command.run)
 app.command(name="lint", help=lint_command.HELP, epilog=lint_command.EXIT_CODES)(lint_command.lint)
+app.command(name="graph", help=graph_command.HELP, epilog=graph_command.EXIT_CODES)(graph_command.graph)
+app.command(name="schema", help=schema_command.HELP)(schema_command.schema)
 app.command(name="test", help=test_command.HELP)(test_command.test)
 app.command(name="paths", help=paths_command.HELP)(paths_command.paths)
 app.command(name="walk", help=walk_command.HELP)(walk_command.walk)
