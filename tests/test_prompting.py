@@ -213,3 +213,78 @@ def test_yes_no_field_is_a_list_with_back(pipe: object) -> None:
     assert summary.outcome == "voicemail_left"
     assert summary.path[-2:] == ("D-2-23", "D-2-25")
     assert "Please give us a call back at 888.615.HELP" in screen
+
+
+# -- notes (Ctrl-N), Ctrl-D ----------------------------------------------------------
+
+CTRL_N = "\x0e"
+CTRL_D = "\x04"
+
+
+class NotingPrompter(KeyedPrompter):
+    """Keys typed as each prompt opens, the note prompt included."""
+
+    def take_note(self, prompt):  # type: ignore[no-untyped-def]
+        self._type_next()
+        super().take_note(prompt)
+
+
+def walk_with_notes(keys: list[str], pipe: object) -> tuple[Session, NotingPrompter, str, list[tuple[str, str]]]:
+    loaded = load_flow(str(D2))
+    session = Session(loaded.flow, loaded.index, agent="Dana")
+    screen = io.StringIO()
+    prompter = NotingPrompter(Console(file=screen, width=100, color_system=None), pipe, keys)
+    notes: list[tuple[str, str]] = []
+
+    def keep(prompt: Prompt | None, text: str) -> str:
+        from callflow.cardmask import mask_card_numbers
+
+        kept = mask_card_numbers(text)
+        notes.append((prompt.node_id if prompt else "", kept))
+        return kept
+
+    prompter.on_note = keep
+    drive(session, prompter)
+    return session, prompter, screen.getvalue(), notes
+
+
+def test_ctrl_n_takes_a_note_and_comes_back_to_the_same_prompt(pipe: object) -> None:
+    keys = [
+        ENTER,  # Existing member? Yes
+        CTRL_N,  # at "Which plan": a note ...
+        "caller has card 4111 1111 1111 1111 ready" + ENTER,
+        ENTER,  # ... and the plan prompt again: Pay As You Go
+        DOWN + ENTER,  # one contact
+        "12" + CTRL_N,  # typing an amount, then a note
+        "ESC cancels this one" + ESC,
+        "3" + ENTER,  # the prompt still holds "12": 123
+        ESC,  # back at pays_addon_and_balance: the note stays
+        "\x7f" * 6 + "0" + ENTER,  # past due 0 -> D-2-7
+        DOWN + ENTER,  # Remote Support Session? No
+        DOWN + ENTER,  # Basic Support? No -> D-2-12 ends the chat
+    ]
+    session, _, screen, notes = walk_with_notes(keys, pipe)
+    assert notes == [("D-2-5", "caller has card XXXX XXXX XXXX 1111 ready")]
+    assert "✎ Note: caller has card XXXX XXXX XXXX 1111 ready" in screen
+    assert "4111 1111" not in screen
+    assert "(no note taken)" in screen
+    assert "past due amount of $123.00" in screen  # "12" was kept through the cancelled note
+    assert [a.field_id for a in session.answers()][:3] == ["existing_member", "member_plan", "payg_more_than_one_contact"]
+    assert session.answers()[3].display == "$0.00"
+    assert session.ended and summarize(session).outcome == "chat_ended"
+
+
+def test_the_prompt_hints_show_ctrl_n_only_when_notes_are_kept(pipe: object) -> None:
+    with_notes = LivePrompter(Console(file=io.StringIO()), input=pipe, output=DummyOutput(), on_note=lambda p, t: t)
+    without = LivePrompter(Console(file=io.StringIO()), input=pipe, output=DummyOutput())
+    assert "Ctrl-N note" in with_notes._hint(TEXT_HINT_FOR_TEST)
+    assert "Ctrl-N" not in without._hint(TEXT_HINT_FOR_TEST)
+
+
+TEXT_HINT_FOR_TEST = "(Enter · Esc back · Ctrl-C stop)"
+
+
+def test_ctrl_d_asks_like_ctrl_c(pipe: object) -> None:
+    keys = [ENTER, ENTER, DOWN + ENTER, CTRL_D, DOWN + ENTER]
+    with pytest.raises(SaveAndQuit):
+        walk(keys, pipe)

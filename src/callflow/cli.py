@@ -13,8 +13,10 @@ from callflow.commands import graph as graph_command
 from callflow.commands import lint as lint_command
 from callflow.commands import paths as paths_command
 from callflow.commands import rehearse as rehearse_command
+from callflow.commands import resume as resume_command
 from callflow.commands import run as run_command
 from callflow.commands import schema as schema_command
+from callflow.commands import sessions as sessions_command
 from callflow.commands import test as test_command
 from callflow.commands import walk as walk_command
 
@@ -50,6 +52,8 @@ def main_options(
 
 
 app.command(name="run", help=run_command.HELP, epilog=EXIT_CODES_HELP)(run_command.run)
+app.command(name="resume", help=resume_command.HELP)(resume_command.resume)
+app.add_typer(sessions_command.app, name="sessions")
 app.command(name="lint", help=lint_command.HELP, epilog=lint_command.EXIT_CODES)(lint_command.lint)
 app.command(name="graph", help=graph_command.HELP, epilog=graph_command.EXIT_CODES)(graph_command.graph)
 app.command(name="schema", help=schema_command.HELP)(schema_command.schema)

@@ -1,13 +1,16 @@
 """The live prompter: questionary prompts and rich output for a director on a call.
 
-Every prompt offers Back (Esc, or the Back entry of a list). Ctrl-C asks
-whether to save and quit; answering no goes on with what was being typed
-still in the prompt. This is the only module that imports questionary.
+Every prompt offers Back (Esc, or the Back entry of a list). Ctrl-C (or
+Ctrl-D) asks whether to save and quit; answering no goes on with what was
+being typed still in the prompt. When the prompter has somewhere to keep
+notes (`on_note`), Ctrl-N at any prompt opens a one-line note and then comes
+back to the same prompt, typed text kept. This is the only module that
+imports questionary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import questionary
@@ -28,37 +31,63 @@ from callflow.values import InvalidAnswer, options_of, parse_answer, question_ty
 STYLE = Style.from_dict({"qmark": "fg:ansicyan bold", "question": "bold", "instruction": "fg:ansibrightblack"})
 CHOICE_HINT = "(↑↓ Enter · Esc back · Ctrl-C stop)"
 TEXT_HINT = "(Enter · Esc back · Ctrl-C stop)"
+NOTE_KEY = "c-n"
 BACK_LABEL = "← Back"
+
+# Keeps a note taken at a prompt and returns it as kept (card numbers masked).
+NoteTaker = Callable[[Prompt | None, str], str]
 
 
 class SaveAndQuit(Exception):
     """The director chose to stop the call here; the journal has every answer."""
 
 
-def _back_on_escape(question: questionary.Question) -> questionary.Question:
+class _TakeNote:
+    def __repr__(self) -> str:
+        return "NOTE"
+
+
+_NOTE = _TakeNote()
+_CANCEL = object()
+
+
+def _with_keys(question: questionary.Question, keys: dict[str, object]) -> questionary.Question:
+    """Keys that end the prompt with a given result (Esc: BACK, Ctrl-N: a note)."""
     bindings = KeyBindings()
+    for key, result in keys.items():
 
-    @bindings.add("escape", eager=True)
-    def _back(event: Any) -> None:
-        event.app.exit(result=BACK)
+        def _exit(event: Any, result: object = result) -> None:
+            event.app.exit(result=result)
 
+        bindings.add(key, eager=True)(_exit)
     app = question.application
+    # Added last, so these win over the prompt's own bindings of the same keys.
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
     # A lone Esc is told apart from the start of an arrow key by this timeout.
     app.ttimeoutlen = 0.05
     return question
 
 
+def _back_on_escape(question: questionary.Question) -> questionary.Question:
+    return _with_keys(question, {"escape": BACK})
+
+
 class LivePrompter:
     """A FrontEnd for a person at a terminal."""
 
-    def __init__(self, console: Console, *, input: Any = None, output: Any = None) -> None:
+    def __init__(
+        self, console: Console, *, input: Any = None, output: Any = None, on_note: NoteTaker | None = None
+    ) -> None:
         self.console = console
+        self.on_note = on_note
         self._io: dict[str, Any] = {}
         if input is not None:
             self._io["input"] = input
         if output is not None:
             self._io["output"] = output
+
+    def _hint(self, base: str) -> str:
+        return base.replace(" · Ctrl-C stop", " · Ctrl-N note · Ctrl-C stop") if self.on_note else base
 
     # -- FrontEnd -----------------------------------------------------------
 
@@ -73,11 +102,40 @@ class LivePrompter:
         while True:
             question = self._question(session, prompt, typed)
             try:
-                return question.unsafe_ask()
-            except KeyboardInterrupt:
+                reply = question.unsafe_ask()
+            except (KeyboardInterrupt, EOFError):
                 typed = _buffer_text(question) or typed
                 if self.confirm_quit():
                     raise SaveAndQuit() from None
+                continue
+            if reply is _NOTE:
+                typed = _buffer_text(question) or typed
+                self.take_note(prompt)
+                continue
+            return reply
+
+    def take_note(self, prompt: Prompt | None) -> None:
+        """Ask for a one-line note and keep it (Esc, Ctrl-C or an empty note cancel)."""
+        if self.on_note is None:
+            return
+        question = _with_keys(
+            questionary.text(
+                "Note:",
+                instruction="(Enter saves · Esc cancels; card numbers are kept masked)",
+                style=STYLE,
+                **self._io,
+            ),
+            {"escape": _CANCEL},
+        )
+        try:
+            text = question.unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            text = _CANCEL
+        if text is _CANCEL or not str(text).strip():
+            self.console.print(Text("  (no note taken)", style="dim"))
+            return
+        kept = self.on_note(prompt, str(text))
+        self.console.print(Text.assemble(("  ✎ Note: ", "bold blue"), (kept, "italic")))
 
     # -- the prompts ---------------------------------------------------------
 
@@ -97,7 +155,7 @@ class LivePrompter:
                 message,
                 choices=choices,
                 default=default,
-                instruction=CHOICE_HINT,
+                instruction=self._hint(CHOICE_HINT),
                 style=STYLE,
                 **self._io,
             )
@@ -116,26 +174,32 @@ class LivePrompter:
                 message,
                 default=typed,
                 validate=validate,
-                instruction=_text_instruction(q),
+                instruction=self._hint(_text_instruction(q)),
                 style=STYLE,
                 **self._io,
             )
-        return _back_on_escape(question)
+        keys: dict[str, object] = {"escape": BACK}
+        if self.on_note is not None:
+            keys[NOTE_KEY] = _NOTE
+        return _with_keys(question, keys)
 
     def confirm_quit(self) -> bool:
         self.console.print()
+        # Ctrl-C twice (or input gone): save and quit.
+        return not self.choose("Stop here?", "Go on with the call", "Save and quit (resume later)", interrupted=False)
+
+    def choose(self, message: str, yes: str, no: str, *, interrupted: bool = False) -> bool:
+        """A two-way question: True for `yes` (listed first), False for `no`.
+        Ctrl-C, Ctrl-D or a closed input give `interrupted`."""
         try:
             answer = questionary.select(
-                "Stop here?",
-                choices=[
-                    Choice("Go on with the call", value=False),
-                    Choice("Save and quit (resume later)", value=True),
-                ],
+                message,
+                choices=[Choice(yes, value=True), Choice(no, value=False)],
                 style=STYLE,
                 **self._io,
             ).unsafe_ask()
-        except KeyboardInterrupt:
-            return True  # Ctrl-C twice: save and quit
+        except (KeyboardInterrupt, EOFError):
+            return interrupted
         return bool(answer)
 
     def ask_agent(self) -> str:
@@ -147,7 +211,7 @@ class LivePrompter:
                 style=STYLE,
                 **self._io,
             ).unsafe_ask()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, EOFError):
             raise SaveAndQuit() from None
         return str(name).strip()
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from callflow.cardmask import mask_card_numbers
 from callflow.flowindex import Question
 from callflow.model import Choose, ChoiceOption, InputField
 from callflow.money import format_money, parse_amount
@@ -60,6 +61,9 @@ def parse_answer(question: Question, raw: object, currency: str = "USD") -> Valu
             for typed in {str(raw), str(raw).strip()}:
                 message = message.replace(f"'{typed}'", "the answer")
             raise InvalidAnswer(message) from None
+        masked = mask_card_numbers(str(exc))
+        if masked != str(exc):
+            raise InvalidAnswer(masked) from None
         raise
 
 
@@ -111,6 +115,11 @@ def _parse_answer(question: Question, raw: object, currency: str) -> Value:
     if question.pattern is not None and not re.fullmatch(question.pattern, text):
         hint = question.pattern_hint or f"it must match {question.pattern}"
         raise InvalidAnswer(f"'{text}' does not fit: {hint}")
+    if question.pattern is None and not question.secret:
+        # Free text is recorded (journal, summary, receipt) with any payment
+        # card number masked to its last four digits. A pattern's shape is
+        # kept, and a secret is never recorded, so its step gets it whole.
+        return mask_card_numbers(text)
     return text
 
 

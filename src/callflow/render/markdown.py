@@ -72,6 +72,7 @@ def receipt_markdown(data: dict[str, Any]) -> str:
             [f"{n['to']}" + (f": {n['message']}" if n.get("message") else "") + f" ({n['node']})" for n in data["notifications"]],
         ),
         ("Follow-ups", [f"{f['text']} ({f['node']})" for f in data["follow_ups"]]),
+        ("Notes", [f"{_cell(n['text'])} ({n['node']})" for n in data.get("notes", [])]),
     ]
     for title, items in sections:
         if items:

@@ -181,6 +181,7 @@ def summary_renderable(data: dict[str, Any], saved: Sequence[str] = ()) -> Group
         ),
         ("Notifications", [n["to"] + (f": {n['message']}" if n.get("message") else "") for n in data["notifications"]]),
         ("Follow-ups", [f["text"] for f in data["follow_ups"]]),
+        ("Notes", [f"{n['text']} ({n['node']})" for n in data.get("notes", [])]),
     ):
         if rows:
             parts.append(Text(title, style="bold"))

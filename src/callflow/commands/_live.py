@@ -1,0 +1,132 @@
+"""What `run` and `resume` share: the live front end, and driving a call to its
+end with the journal, the stop signals and the receipt handled the same way."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from callflow.commands._common import fail
+from callflow.errors import CallflowError, ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from callflow.calls import CallRecorder
+    from callflow.engine import Session
+    from callflow.prompting import LivePrompter
+    from callflow.runner import FrontEnd
+
+RECEIPTS_DIR_ENV = "CALLFLOW_RECEIPTS_DIR"
+SESSIONS_DIR_ENV = "CALLFLOW_SESSIONS_DIR"
+AGENT_ENV = "CALLFLOW_AGENT"
+
+SessionsDir = Annotated[
+    Path,
+    typer.Option(
+        "--sessions-dir",
+        envvar=SESSIONS_DIR_ENV,
+        help="Where session journals are kept (a local disk is best).",
+        show_default=True,
+    ),
+]
+ReceiptsDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--receipts-dir",
+        envvar=RECEIPTS_DIR_ENV,
+        help="Where receipts are saved, e.g. the team's shared drive (default: the sessions folder).",
+        show_default=False,
+    ),
+]
+Agent = Annotated[str | None, typer.Option("--agent", envvar=AGENT_ENV, help="Your name, said to the caller as {agent}.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")]
+
+
+def require_terminal(command: str) -> None:
+    if not sys.stdin.isatty():
+        fail(
+            f"callflow {command}: standard input is not a terminal, so there is nobody to prompt. "
+            f"To take the answers from a file, use: callflow {command} ... --answers FILE",
+            ExitCode.USAGE,
+        )
+
+
+def live_front_end(as_json: bool) -> tuple[Console, LivePrompter]:
+    """The console and prompter of a live call. With --json, stdout carries
+    only the JSON, so the call is shown on stderr."""
+    from rich.console import Console
+
+    from callflow.prompting import LivePrompter
+
+    ui_stream = sys.stderr if as_json else sys.stdout
+    console = Console(file=ui_stream, highlight=False)
+    io: dict[str, Any] = {}
+    if as_json:
+        from prompt_toolkit.output import create_output
+
+        io["output"] = create_output(stdout=sys.stderr)
+    return console, LivePrompter(console, **io)
+
+
+def warn_on(console: Any) -> Any:
+    from rich.text import Text
+
+    def warn(message: str) -> None:
+        console.print(Text(f"  ⚠ {message}", style="bold yellow"))
+
+    return warn
+
+
+def saved_message(call: CallRecorder, session: Session) -> str:
+    from callflow.calls import sessions_dir_option
+
+    journal = call.journal
+    if journal is None:
+        return "Call stopped; nothing was saved (--no-save)."
+    lines = f"Call saved with {len(session.answers())} answer(s) in {journal.path}."
+    if journal.unwritten:
+        lines += (
+            f" The disk still refuses the journal: its last {journal.unwritten} event(s) could not be saved, "
+            "so a resume goes on from before them."
+        )
+    return f"{lines} Resume it with: callflow resume {call.session_id}{sessions_dir_option(call.sessions_dir)}"
+
+
+def drive_call(
+    session: Session,
+    front: FrontEnd,
+    call: CallRecorder,
+    *,
+    console: Any,
+    save: bool,
+    as_json: bool,
+    live: bool,
+) -> None:
+    """Walk the call to its end and finish it; Ctrl-C saves and exits 130, a
+    closed terminal or SIGTERM closes the journal and ends quietly."""
+    from callflow.calls import finish_call
+    from callflow.runner import drive
+    from callflow.signals import stop_handlers
+
+    stop: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
+    if live:
+        from callflow.prompting import SaveAndQuit
+
+        stop = (SaveAndQuit, KeyboardInterrupt)
+    with stop_handlers(call.stopped):
+        try:
+            drive(session, front, call)
+        except stop:
+            call.stopped("ctrl-c")
+            fail(saved_message(call, session), ExitCode.INTERRUPTED)
+        except CallflowError:
+            call.stopped("error")  # an answers file that does not fit, a flow defect
+            raise
+        except BaseException:
+            call.close()
+            raise
+        finish_call(call, session, save=save, as_json=as_json, console=console)
