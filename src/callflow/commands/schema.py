@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 HELP = """Print the JSON Schema of the flow format, generated from callflow's own models.
 
@@ -21,6 +23,8 @@ starts with:
 
 The repository keeps this output in schema/flow.schema.json; regenerate it
 with: callflow schema > schema/flow.schema.json
+
+--scenario prints the schema of scenario files instead (docs/scenarios.md).
 """
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -35,8 +39,12 @@ INTEGER_TEXT = r"^\s*[+-]?[0-9][0-9_]*(?:\.0*)?\s*$"
 DECIMAL_TEXT = r"^\s*[+-]?(?:[0-9][0-9_]*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$"
 
 
-def schema() -> None:
-    sys.stdout.write(render(flow_schema()))
+def schema(
+    scenario: Annotated[
+        bool, typer.Option("--scenario", help="The scenario format's schema instead (docs/scenarios.md).")
+    ] = False,
+) -> None:
+    sys.stdout.write(render(scenario_schema() if scenario else flow_schema()))
 
 
 def render(document: dict[str, Any]) -> str:
@@ -51,6 +59,16 @@ def flow_schema() -> dict[str, Any]:
         Flow,
         title="callflow flow",
         description="A call script for callflow: a YAML decision graph of nodes (docs/flow-format.md).",
+    )
+
+
+def scenario_schema() -> dict[str, Any]:
+    from callflow.scenario import Scenario
+
+    return json_schema(
+        Scenario,
+        title="callflow scenario",
+        description="A scenario for callflow: one whole call and what it must produce (docs/scenarios.md).",
     )
 
 
