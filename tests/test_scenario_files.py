@@ -3,16 +3,19 @@ at file:line:col with a way to fix it."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from scenariokit import D2_SCENARIOS, REPAIR_PAID, shop, write
+from scenariokit import D2_SCENARIOS, FLOWS, REPAIR_PAID, ROOT, cli, shop, write
 
 from callflow.errors import FlowLoadError
 from callflow.loader import load_flow
-from callflow.scenario import check_against_flow, load_scenario, scenario_json_schema
+from callflow.scenario import check_against_flow, load_scenario
+from callflow.yamlsource import parse_yaml
 
 
 def load_errors(path: Path) -> list[str]:
@@ -168,23 +171,52 @@ def test_a_word_starting_with_todo_is_an_answer(tmp_path: Path) -> None:
     assert load_scenario(str(path)).todos == []
 
 
-def test_the_json_schema_accepts_every_shipped_scenario_as_an_editor_reads_it() -> None:
+class EditorLoader(yaml.SafeLoader):
+    """YAML typed the way an editor's language server types it (1.2: no dates)."""
+
+
+EditorLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _schema_validator() -> Any:
     jsonschema = pytest.importorskip("jsonschema")
-    schema = scenario_json_schema()
+    result = cli("schema", "--scenario")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
-    files = sorted(D2_SCENARIOS.glob("*.yaml"))
-    assert files
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_the_committed_scenario_schema_is_what_the_command_prints() -> None:
+    committed = ROOT / "schema" / "scenario.schema.json"
+    assert committed.read_text(encoding="utf-8") == cli("schema", "--scenario").stdout, (
+        "schema/scenario.schema.json is stale: run  callflow schema --scenario > schema/scenario.schema.json"
+    )
+
+
+def test_the_json_schema_accepts_every_shipped_scenario_as_callflow_and_editors_read_it() -> None:
+    validator = _schema_validator()
+    files = sorted(FLOWS.glob("*.scenarios/*.yaml"))
+    assert len(files) >= 19
     for path in files:
-        # An editor reads YAML with implicit types: 45.50 is a number, "yes" stays text.
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        errors = [e.message for e in validator.iter_errors(data)]
-        assert errors == [], path
+        text = path.read_text(encoding="utf-8")
+        # callflow keeps every scalar as text; an editor reads 45.50 as a number and true as a boolean.
+        for data in (parse_yaml(text, str(path)), yaml.load(text, Loader=EditorLoader)):
+            assert [e.message for e in validator.iter_errors(data)] == [], path
 
 
-def test_the_json_schema_refuses_unknown_keys() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    validator = jsonschema.Draft202012Validator(scenario_json_schema())
-    bad = {"name": "x", "answers": {}, "expect": {"outcome": "paid"}, "expcet": {}}
-    assert not validator.is_valid(bad)
+def test_the_json_schema_refuses_what_the_loader_refuses() -> None:
+    validator = _schema_validator()
     assert validator.is_valid({"name": "x", "answers": {"a": 1, "b": [True, None]}, "expect": {"outcome": "paid"}})
+    assert not validator.is_valid({"name": "x", "answers": {}, "expect": {"outcome": "paid"}, "expcet": {}})
+    assert not validator.is_valid({"name": "x", "answers": {}, "expect": {"path": []}})
+    assert not validator.is_valid({"answers": {}, "expect": {"outcome": "paid"}})
+
+
+def test_every_d2_scenario_names_the_schema_for_editors() -> None:
+    for path in sorted(D2_SCENARIOS.glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schema/scenario.schema.json", path

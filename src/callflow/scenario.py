@@ -11,8 +11,8 @@
 Scenarios live next to their flow in `<flow>.scenarios/` (docs/scenarios.md).
 `answers` is exactly an answers file's `answers` (callflow.answers reads it);
 the pydantic models here validate the rest and give `callflow schema
---scenario` its JSON Schema. Checks that need the flow (question ids, node
-ids, item codes) are in `check_against_flow`.
+--scenario` its JSON Schema (schema/scenario.schema.json). Checks that need
+the flow (question ids, node ids, item codes) are in `check_against_flow`.
 """
 
 from __future__ import annotations
@@ -199,14 +199,6 @@ class Scenario(Model):
         description="Answers by question id, exactly as in an answers file (a list when asked more than once)."
     )
     expect: Expect = Field(description="What the call must produce: path, outcome, ticket, invoice, payments...")
-
-
-def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files, for editors (`callflow schema --scenario`)."""
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema.setdefault("title", "callflow scenario")
-    return schema
 
 
 @dataclass(frozen=True)
