@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +89,30 @@ answers:
 NEVER_SHOWN = (PIN, "5105 1051", "cvv 987", "4000 0566", "0566 5566")
 
 
-def cli(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run the installed `callflow` with stdin not a terminal."""
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str | Path, env: dict[str, str] | None = None) -> Ran:
+    """Run the `callflow` command in this process (stdin is not a terminal),
+    the way the installed command runs it; an exception is not swallowed."""
+    from typer.testing import CliRunner
+
+    from callflow.cli import app
+
+    result = CliRunner().invoke(
+        app, [str(a) for a in args], env={"CALLFLOW_AGENT": None, **(env or {})}, catch_exceptions=False
+    )
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def cli_process(
+    *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `callflow` in its own process, stdin not a terminal."""
     full_env = dict(os.environ, **(env or {}))
     full_env.pop("CALLFLOW_AGENT", None)
     return subprocess.run(  # noqa: PLW1510 - the tests look at the exit code

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -133,3 +134,122 @@ def test_not_a_terminal_points_to_answers(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--answers FILE" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- a closed terminal, SIGTERM, and resuming live -------------------------------------
+
+CTRL_N = "\x0e"
+
+
+def spawn_command(tmp_path: Path, *args: str) -> pexpect.spawn:
+    env = dict(
+        os.environ,
+        CALLFLOW_SESSIONS_DIR=str(tmp_path / "sessions"),
+        PROMPT_TOOLKIT_NO_CPR="1",
+        TERM="xterm",
+    )
+    env.pop("CALLFLOW_AGENT", None)
+    return pexpect.spawn(
+        str(CALLFLOW), list(args), env=env, cwd=str(tmp_path), encoding="utf-8", dimensions=(40, 120), timeout=20
+    )
+
+
+def journal_records(tmp_path: Path) -> list[dict[str, object]]:
+    journal = next((tmp_path / "sessions" / "journal").glob("*.jsonl"))
+    text = journal.read_text(encoding="utf-8")
+    assert text.endswith("\n")  # whole lines only
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def drain(child: pexpect.spawn) -> str:
+    """Everything the prompt has drawn so far (a timeout keeps it buffered)."""
+    child.expect(pexpect.TIMEOUT, timeout=0.5)
+    return str(child.buffer)
+
+
+def stop_by_signal(tmp_path: Path, signum: int) -> pexpect.spawn:
+    """A call with one answer and one note, stopped by a signal at the next prompt."""
+    child = spawn(tmp_path, "--agent", "Dana")
+    answer(child, "Existing member?", ENTER)  # Yes
+    answer(child, "Which plan is the member on?", CTRL_N)
+    answer(child, "Note:", "caller is on a train; card 4111 1111 1111 1111" + ENTER)
+    child.expect_exact("XXXX XXXX XXXX 1111")
+    answer(child, "Which plan is the member on?", ENTER)  # Pay As You Go
+    child.expect_exact("More than one contact on the account?")
+    drawn = drain(child)
+    child.kill(signum)
+    child.expect(pexpect.EOF)
+    # Nothing was written to the (dead) terminal after the signal.
+    assert child.before == drawn
+    child.close()
+    assert child.signalstatus == signum and child.exitstatus is None
+    return child
+
+
+def test_a_closed_terminal_keeps_the_call_and_resume_goes_on_live(tmp_path: Path) -> None:
+    stop_by_signal(tmp_path, signal.SIGHUP)
+    records = journal_records(tmp_path)
+    assert [r["event"] for r in records] == ["start", "answer", "note", "answer", "stopped"]
+    assert records[2]["text"] == "caller is on a train; card XXXX XXXX XXXX 1111"
+    assert records[-1]["reason"] == "SIGHUP"
+    session_id = str(records[0]["session"])
+
+    child = spawn_command(tmp_path, "resume")
+    child.expect_exact(f"Resuming session {session_id}")
+    child.expect_exact("terminal closed")
+    child.expect_exact("Replayed 2 answers from the journal.")
+    child.expect_exact("The call so far")
+    child.expect_exact("Pay As You Go")
+    child.expect_exact("caller is on a train")
+    answer(child, "More than one contact on the account?", DOWN + ENTER)  # No
+    answer(child, "Amount of invoices 30 days past due", "45.50" + ENTER)
+    answer(child, "Add-on + Balance Owed?", ENTER)
+    answer(child, "Remote Agent selected for the ticket", "Alex" + ENTER)
+    child.expect_exact("Your total is $65.50.")
+    answer(child, "How was the payment made?", ENTER)
+    answer(child, "Ticket number", "T1001" + ENTER)
+    child.expect_exact("Call summary")
+    child.expect(pexpect.EOF)
+    screen = ANSI.sub("", child.before or "")
+    child.close()
+    assert child.exitstatus == 0, screen
+    assert "caller is on a train; card XXXX XXXX XXXX 1111 (D-2-5)" in screen
+    receipt = json.loads(next((tmp_path / "sessions").glob("*.json")).read_text(encoding="utf-8"))
+    assert receipt["session"] == session_id
+    assert [a["field"] for a in receipt["answers"]][:2] == ["existing_member", "member_plan"]
+    assert receipt["invoice"]["total"] == "65.50"
+    assert [n["text"] for n in receipt["notes"]] == ["caller is on a train; card XXXX XXXX XXXX 1111"]
+    assert "4111 1111" not in (tmp_path / "sessions").joinpath("journal", f"{session_id}.jsonl").read_text()
+
+
+def test_sigterm_closes_the_journal_quietly(tmp_path: Path) -> None:
+    stop_by_signal(tmp_path, signal.SIGTERM)
+    records = journal_records(tmp_path)
+    assert records[-1]["event"] == "stopped" and records[-1]["reason"] == "SIGTERM"
+    assert records[-1]["answers"] == 2
+
+
+def test_ctrl_c_then_resume_with_answers_finishes_the_call(tmp_path: Path) -> None:
+    import subprocess
+
+    child = spawn(tmp_path, "--agent", "Dana")
+    answer(child, "Existing member?", ENTER)
+    answer(child, "Which plan is the member on?", "\x03")
+    answer(child, "Stop here?", DOWN + ENTER)
+    child.expect(r"Resume it with: callflow resume (\S+)")
+    session_id = child.match.group(1)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert journal_records(tmp_path)[-1] == {**journal_records(tmp_path)[-1], "event": "stopped", "reason": "ctrl-c"}
+    result = subprocess.run(
+        [str(CALLFLOW), "resume", session_id, "--answers", str(ROOT / "tests/answers/d2/D-2-9-payg-addon-and-balance.yaml"), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=dict(os.environ, CALLFLOW_SESSIONS_DIR=str(tmp_path / "sessions")),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["invoice"]["total"] == "65.50"
