@@ -253,3 +253,44 @@ def test_ctrl_c_then_resume_with_answers_finishes_the_call(tmp_path: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["invoice"]["total"] == "65.50"
+
+
+def test_a_secret_is_not_echoed_and_a_resume_asks_for_it_again(tmp_path: Path) -> None:
+    from sessionkit import PIN, SECRET_FLOW
+
+    flow = tmp_path / "card.yaml"
+    flow.write_text(SECRET_FLOW, encoding="utf-8")
+    child = spawn_command(tmp_path, "run", str(flow), "--agent", "Dana")
+    answer(child, "Caller name", "Robin" + ENTER)
+    answer(child, "Account PIN", PIN + ENTER)
+    answer(child, "Card number", "5105 1051 0510 5100" + ENTER)
+    child.expect_exact("Describe the issue")
+    drawn = drain(child)
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    screen = ANSI.sub("", (child.before or "") + drawn)
+    child.close()
+    assert PIN not in screen and "5105" not in screen  # typed without echo
+    records = journal_records(tmp_path)
+    assert [r.get("secret") for r in records if r["event"] == "answer"] == [None, True, True]
+
+    child = spawn_command(tmp_path, "resume")
+    # The PIN decides the way on, so it is asked again; the card number is not.
+    child.expect_exact("The call needs the secret 'Account PIN' (A) again: secrets are never saved.")
+    answer(child, "Account PIN", "WRONG1" + ENTER)
+    child.expect_exact("two letters and four digits")
+    child.send("\x7f" * 6 + PIN + ENTER)
+    child.expect_exact("Replayed 3 answers from the journal.")
+    child.expect_exact("Secret(s) not saved and not needed by any step: card")
+    answer(child, "Describe the issue", "card 4000 0566 5566 5556 was declined" + ENTER)
+    answer(child, "Ticket number", "T-77" + ENTER)
+    child.expect_exact("Call summary")
+    child.expect(pexpect.EOF)
+    screen = ANSI.sub("", child.before or "")
+    child.close()
+    assert child.exitstatus == 0, screen
+    assert PIN not in screen and "4000 0566" not in screen
+    receipt = json.loads(next((tmp_path / "sessions").glob("*.json")).read_text(encoding="utf-8"))
+    assert receipt["outcome"] == "paid" and receipt["ticket"]["fields"][0]["value"] == "card XXXX XXXX XXXX 5556 was declined"
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "sessions").rglob("*") if p.is_file())
+    assert PIN not in written and "5105" not in written and "4000 0566" not in written

@@ -149,8 +149,12 @@ def _go_on(
 
     live = answer_set is None
     prompter: LivePrompter | None = None
+    stops: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
     if live:
+        from callflow.prompting import SaveAndQuit
+
         console, prompter = live_front_end(as_json)
+        stops = (SaveAndQuit, KeyboardInterrupt)
     else:
         # The summary (or its JSON) goes to stdout; what resuming says, to stderr.
         console = Console(file=sys.stderr, highlight=False, soft_wrap=True)
@@ -190,7 +194,7 @@ def _go_on(
             secrets=source,
             on_replayed=lambda prompt: _use_up(answer_set, prompt),
         )
-    except _stop_exceptions():
+    except stops:
         fail(NOT_RESUMED, ExitCode.INTERRUPTED)
     _report(result, console)
     if result.waiting_for_secret is not None:
@@ -245,16 +249,6 @@ def _go_on(
 
         assert answer_set is not None
         drive_call(session, ScriptedFrontEnd(answer_set), call, console=None, save=True, as_json=as_json, live=False)
-
-
-def _stop_exceptions() -> tuple[type[BaseException], ...]:
-    import sys
-
-    if "callflow.prompting" in sys.modules:
-        from callflow.prompting import SaveAndQuit
-
-        return (SaveAndQuit, KeyboardInterrupt)
-    return (KeyboardInterrupt,)
 
 
 def _from_file(answer_set: AnswerSet | None, prompt: Prompt, *, use: bool) -> object | None:
