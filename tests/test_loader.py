@@ -327,3 +327,18 @@ def test_load_data_gives_plain_data_and_text(tmp_path: Path) -> None:
     data, text = load_data(str(path))
     assert data == {"answers": {"existing_member": "no", "past_due_amount": "045.50"}}
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_an_answers_file_has_the_small_caps_of_one_call(tmp_path: Path) -> None:
+    big = tmp_path / "big-answers.yaml"
+    with open(big, "wb") as handle:
+        handle.truncate(2 * 1024 * 1024)
+    with pytest.raises(FlowLoadError) as caught:
+        load_data(str(big))
+    assert caught.value.lines() == [f"{big}:1:1: CF005 error: file is 2,097,152 bytes; the limit is 1,048,576"]
+
+    many = tmp_path / "many-values.yaml"
+    many.write_text("answers:\n  x: [" + ",".join("1" * 1 for _ in range(150_000)) + "]\n", encoding="utf-8")
+    with pytest.raises(FlowLoadError) as caught:
+        load_data(str(many))
+    assert "CF005 error: more than 100,000 values in one file" in caught.value.lines()[0]

@@ -213,7 +213,7 @@ def test_a_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
     d = read_problem(path)
     assert where(d) == ("CF005", 1, 1)
     assert d.message == (
-        f"file is {MAX_FILE_BYTES + 1024 * 1024:,} bytes; the limit is {MAX_FILE_BYTES:,} (split the flow into smaller files)"
+        f"file is {MAX_FILE_BYTES + 1024 * 1024:,} bytes; the limit is {MAX_FILE_BYTES:,}"
     )
 
 

@@ -23,7 +23,15 @@ from callflow.diagnostics import Diagnostic, Severity
 from callflow.errors import FlowLoadError
 from callflow.flowindex import FlowIndex
 from callflow.model import IDENTIFIER_PATTERN, ITEM_CODE_PATTERN, NODE_ID_PATTERN, STEP_KINDS, Flow
-from callflow.yamlsource import PositionIndex, YamlError, parse_yaml, read_text
+from callflow.yamlsource import (
+    DATA_MAX_BYTES,
+    DATA_MAX_VALUES,
+    MAX_FILE_BYTES,
+    PositionIndex,
+    YamlError,
+    parse_yaml,
+    read_text,
+)
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -74,18 +82,18 @@ def load_flow(path: str, *, cache: bool = True) -> LoadedFlow:
     return LoadedFlow(flow, path, text, PositionIndex(text, path))
 
 
-def _read(path: str) -> str:
+def _read(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     try:
-        return read_text(path)
+        return read_text(path, max_bytes=max_bytes)
     except YamlError as exc:
         raise FlowLoadError(exc.diagnostics) from None
 
 
 def load_data(path: str) -> tuple[Any, str]:
-    """Plain data of a YAML file (answers, scenarios) and its text."""
-    text = _read(path)
+    """Plain data of a YAML file of one call (answers, scenarios) and its text."""
+    text = _read(path, DATA_MAX_BYTES)
     try:
-        return parse_yaml(text, path), text
+        return parse_yaml(text, path, max_values=DATA_MAX_VALUES), text
     except YamlError as exc:
         raise FlowLoadError(exc.diagnostics) from None
 

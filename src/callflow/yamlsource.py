@@ -29,6 +29,10 @@ from callflow.diagnostics import Diagnostic, Severity
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_VALUES = 2_000_000
+# Answers and scenario files hold one call: far smaller caps refuse a hostile
+# one in a fraction of a second.
+DATA_MAX_BYTES = 1024 * 1024
+DATA_MAX_VALUES = 100_000
 MAX_DEPTH = 64
 
 # Codes of load problems; documented in docs/lint-rules.md.
@@ -76,8 +80,7 @@ def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
                     1,
                     1,
                     TOO_LARGE,
-                    f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}"
-                    " (split the flow into smaller files)",
+                    f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}",
                 )
             ]
         )
