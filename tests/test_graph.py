@@ -277,3 +277,12 @@ def test_a_flow_that_does_not_load_exits_3_with_its_diagnostics() -> None:
     assert result.exit_code == 3
     assert "CF012 error: unknown key 'sectoin'" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_readme_shows_the_current_d2_picture() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```mermaid\n(.*?)```", readme, re.DOTALL)
+    assert block, "README.md lost the D-2 flow's Mermaid picture"
+    assert block.group(1) == mermaid(load_flow(str(D2)).flow), (
+        "README.md's D-2 picture is stale: paste  callflow graph flows/anything-computers-intake.yaml"
+    )

@@ -8,9 +8,8 @@ diagnostic points at a key, a value, or a word inside a value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from callflow.conditions import Expr, parse_condition
 from callflow.diagnostics import Diagnostic
@@ -35,8 +34,7 @@ if TYPE_CHECKING:
     from callflow.lint.dataflow import PathAnalysis
 
 
-@dataclass(frozen=True)
-class TemplateSite:
+class TemplateSite(NamedTuple):
     """A text with placeholders: words to say, a ticket value, a message."""
 
     node_id: str
@@ -47,8 +45,7 @@ class TemplateSite:
     placeholders: tuple[Placeholder, ...]
 
 
-@dataclass(frozen=True)
-class ConditionSite:
+class ConditionSite(NamedTuple):
     """A `when:` of a step or an `if:` of a route."""
 
     node_id: str

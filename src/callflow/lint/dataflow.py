@@ -28,8 +28,7 @@ more pass.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from callflow.conditions import Expr
 from callflow.lint.evaluation import unique_names
@@ -66,21 +65,35 @@ MAX_UPDATES_WITH_GUARDS = 64
 _EMPTY: dict[int, DNF] = {}
 
 
-@dataclass(frozen=True)
 class FState:
-    must: int
-    may: int
-    guarded: dict[int, DNF] = field(default_factory=dict)
+    """The facts at one point: bits that hold on every path, bits that hold
+    on some path, and facts that hold only under guards (never changed once made)."""
+
+    __slots__ = ("guarded", "may", "must")
+
+    def __init__(self, must: int, may: int, guarded: dict[int, DNF] | None = None) -> None:
+        self.must = must
+        self.may = may
+        self.guarded = guarded if guarded is not None else _EMPTY
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            self is other
+            or isinstance(other, FState)
+            and self.must == other.must
+            and self.may == other.may
+            and self.guarded == other.guarded
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     values: VState
     facts: FState
 
 
-@dataclass(frozen=True)
-class Read:
+class Read(NamedTuple):
     """A step reading a recorded value: a placeholder, `past_due:` or a payment amount."""
 
     name: str
@@ -90,8 +103,7 @@ class Read:
     how: str = "placeholder"  # "placeholder", "past_due" or "amount"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """Something the path analysis found, for a rule to report."""
 
     kind: str  # "unrecorded", "payment_before_invoice", "ticket_incomplete", "item_after_payment"
@@ -103,17 +115,28 @@ class Finding:
     later_step: int | None = None  # the same node records the value after this step
 
 
-@dataclass
 class _Node:
     """A node's steps compiled for the analysis."""
 
-    ops: list[tuple[Any, ...]]
-    simple: bool  # no `when:`: the node is a handful of bit operations
-    gen: int = 0
-    has_ticket: bool = False
-    pays: bool = False
-    choose_bit: int = 0
-    reads: dict[int, list[Read]] = field(default_factory=dict)
+    __slots__ = ("choose_bit", "gen", "has_ticket", "ops", "pays", "reads", "simple")
+
+    def __init__(
+        self,
+        ops: list[tuple[Any, ...]],
+        simple: bool,  # no `when:`: the node is a handful of bit operations
+        gen: int,
+        has_ticket: bool,
+        pays: bool,
+        choose_bit: int,
+        reads: dict[int, list[Read]],
+    ) -> None:
+        self.ops = ops
+        self.simple = simple
+        self.gen = gen
+        self.has_ticket = has_ticket
+        self.pays = pays
+        self.choose_bit = choose_bit
+        self.reads = reads
 
 
 Check = Callable[[int, FState, Guard, VState], None]
@@ -127,7 +150,6 @@ class PathAnalysis:
         flow = ctx.flow
         self.model = ValueModel(ctx.graph, ctx.symbols, ctx.parsed)
         self.parse = ctx.parsed
-        self._names_of: dict[Expr, frozenset[str]] = {}
         reads = self._reads()
         self.known: dict[str, int] = {}
         for name in sorted({r.name for per_node in reads.values() for rs in per_node.values() for r in rs}):
@@ -178,7 +200,8 @@ class PathAnalysis:
         required = {key: j for j, key in enumerate(self.required)}
         for step in node.steps:
             guard = None if step.when is None else self.parse[step.when]
-            simple = simple and guard is None
+            # A `when:` on words or a checklist item changes no fact.
+            simple = simple and (guard is None or not isinstance(step, (AskStep, TicketStep, ItemStep, PastDueStep, PaymentStep)))
             if isinstance(step, AskStep):
                 bit = 1 << self.known[step.ask] if step.ask in self.known else 0
                 ops.append(("ask", guard, bit, step.ask))
@@ -205,10 +228,7 @@ class PathAnalysis:
         return _Node(ops, simple, gen | (tickets << self.ts), has_ticket, pays, choose_bit, reads)
 
     def names_of(self, expr: Expr) -> frozenset[str]:
-        found = self._names_of.get(expr)
-        if found is None:
-            found = self._names_of[expr] = frozenset(unique_names(expr))
-        return found
+        return frozenset(unique_names(expr))
 
     # -- through one node ----------------------------------------------------------------
 
@@ -249,7 +269,7 @@ class PathAnalysis:
         for i, op in enumerate(compiled.ops):
             guard: Guard = frozenset()
             condition = op[1]
-            if condition is not None:
+            if condition is not None and (check is not None or op[0] != "other"):
                 outcomes = model.outcomes(values, condition)
                 if check is not None:
                     self.when_outcomes.setdefault((node_id, i), set()).update(outcomes)
@@ -460,6 +480,9 @@ class PathAnalysis:
         flow = self.ctx.flow
         for node_id, cases in self.node_in.items():
             node = flow.nodes[node_id]
+            compiled = self.nodes[node_id]
+            if not (compiled.reads or node.end is not None or any(op[0] in ("pay", "invoice") or op[1] is not None for op in compiled.ops)):
+                continue  # nothing here to check
             missing: dict[str, None] = {}
             for case in cases:
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from callflow import conditions
 from callflow.conditions import BoolOp, Compare, Expr, Literal, Name, Not, Value
@@ -25,8 +25,7 @@ ORDERING = ("<", "<=", ">", ">=")
 MAX_ASSIGNMENTS = 256
 
 
-@dataclass(frozen=True)
-class Opaque:
+class Opaque(NamedTuple):
     """A value whose kind is known but not the value (it may be unrecorded)."""
 
     kind: str  # "bool", "number", "text" or "any"
@@ -141,13 +140,15 @@ _NOT_YET = object()
 
 def unique_names(expr: Expr) -> tuple[str, ...]:
     """The names a condition reads, each once, in order (remembered)."""
-    found = _NAMES.get(expr)
-    if found is None:
-        found = _NAMES[expr] = tuple(dict.fromkeys(name.name for name in conditions.names(expr)))
-    return found
+    # Keyed by identity (hashing a parsed condition walks all of it); the
+    # entry keeps the condition alive, so its id cannot be reused.
+    entry = _NAMES.get(id(expr))
+    if entry is None or entry[0] is not expr:
+        entry = _NAMES[id(expr)] = (expr, tuple(dict.fromkeys(name.name for name in conditions.names(expr))))
+    return entry[1]
 
 
-_NAMES: dict[Expr, tuple[str, ...]] = {}
+_NAMES: dict[int, tuple[Expr, tuple[str, ...]]] = {}
 
 
 class Space:

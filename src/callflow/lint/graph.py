@@ -12,14 +12,12 @@ recursion), so flows with tens of thousands of nodes are fine.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from callflow.model import ElseRoute, Flow, IfRoute
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """One way from a node to the next."""
 
     source: str
@@ -55,14 +53,14 @@ def edges_of(flow: Flow) -> list[Edge]:
     return edges
 
 
-@dataclass
 class FlowGraph:
     """Nodes in file order, edges out of and into each node, and regions."""
 
-    flow: Flow
-    edges: list[Edge]
-    out: dict[str, list[Edge]] = field(default_factory=dict)
-    into: dict[str, list[Edge]] = field(default_factory=dict)
+    def __init__(self, flow: Flow, edges: list[Edge], out: dict[str, list[Edge]], into: dict[str, list[Edge]]) -> None:
+        self.flow = flow
+        self.edges = edges
+        self.out = out
+        self.into = into
 
     @classmethod
     def build(cls, flow: Flow) -> FlowGraph:

@@ -32,16 +32,15 @@ MAX_UNDECIDED = 8
 def conjuncts(expr: Expr) -> Guard:
     """The literals a condition's top-level `and` joins, compared by meaning
     (`a > 0 and b` and `b and a > 0` give the same literals)."""
-    found = _CONJUNCTS.get(expr)
-    if found is None:
+    entry = _CONJUNCTS.get(id(expr))  # by identity; the entry keeps expr alive
+    if entry is None or entry[0] is not expr:
         plain = _plain(expr)
         parts = plain.operands if isinstance(plain, BoolOp) and plain.op == "and" else (plain,)
-        found = frozenset((p.operand, False) if isinstance(p, Not) else (p, True) for p in parts)
-        _CONJUNCTS[expr] = found
-    return found
+        entry = _CONJUNCTS[id(expr)] = (expr, frozenset((p.operand, False) if isinstance(p, Not) else (p, True) for p in parts))
+    return entry[1]
 
 
-_CONJUNCTS: dict[Expr, Guard] = {}
+_CONJUNCTS: dict[int, tuple[Expr, Guard]] = {}
 
 
 def _plain(expr: Expr) -> Expr:

@@ -3,7 +3,7 @@ saying what it finds. docs/lint-rules.md explains each with examples."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from callflow.diagnostics import Severity
 
@@ -11,8 +11,7 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str  # CF0xx load, CF1xx graph, CF2xx content, CF3xx actions
     name: str  # e.g. unknown-target
     severity: Severity

@@ -3,7 +3,9 @@
 `lint_flow` is what `callflow run` calls before a call starts; `lint_paths`
 is `callflow lint`: it finds the flow files, loads each (a file that fails
 to load gives its load diagnostics), lints it, and says which paths could
-not be read at all.
+not be read at all. A file linted before with exactly the same bytes gets
+its remembered diagnostics (callflow.lint.cache); the models, the loader
+and the rules are imported only when some file needs them.
 """
 
 from __future__ import annotations
@@ -11,23 +13,14 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from callflow import flowcache
 from callflow.diagnostics import Diagnostic, Severity
-from callflow.errors import FlowLoadError
-from callflow.lint.context import LintContext
-from callflow.lint.rules import FAMILIES
-from callflow.loader import LoadedFlow, validate_text
-from callflow.model import Flow
-from callflow.yamlsource import (
-    MAX_FILE_BYTES,
-    TOO_LARGE,
-    UNREADABLE,
-    PositionIndex,
-    YamlError,
-    decode_text,
-)
+from callflow.lint import cache
+from callflow.yamlsource import MAX_FILE_BYTES, TOO_LARGE, UNREADABLE
+
+if TYPE_CHECKING:
+    from callflow.loader import LoadedFlow
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 # Folders a search does not enter: scenarios (checked by `callflow test`),
@@ -41,6 +34,9 @@ def lint_flow(loaded: LoadedFlow) -> list[Diagnostic]:
     # Lint makes many small short-lived objects and no cycles; with a large
     # flow in memory, the cyclic collector's passes would cost more than the
     # rules themselves.
+    from callflow.lint.context import LintContext
+    from callflow.lint.rules import FAMILIES
+
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -54,13 +50,13 @@ def lint_flow(loaded: LoadedFlow) -> list[Diagnostic]:
             gc.enable()
 
 
-@dataclass
 class LintReport:
     """The problems of every file linted, the files, and the paths not readable."""
 
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        self.files: list[str] = []
+        self.unreadable: list[str] = []
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -123,8 +119,8 @@ def _unreadable(path: str, why: str) -> Diagnostic:
 def lint_file(path: str, report: LintReport | None = None) -> list[Diagnostic]:
     """The problems of one file: its load problems, or the rules' findings.
 
-    A file whose exact text validated before comes from the flow cache
-    (callflow.flowcache), so an unchanged file is not parsed again.
+    Remembered results (callflow.lint.cache) and validated flows
+    (callflow.flowcache) spare an unchanged file the parsing and validation.
     """
     try:
         size = os.stat(path).st_size
@@ -141,6 +137,21 @@ def lint_file(path: str, report: LintReport | None = None) -> list[Diagnostic]:
         if report is not None:
             report.unreadable.append(path)
         return [_unreadable(path, f"cannot read: {exc.strerror or exc}")]
+    remembered = cache.load(data, path)
+    if remembered is not None:
+        return remembered
+    found = _lint_data(data, path)
+    cache.store(data, found)
+    return found
+
+
+def _lint_data(data: bytes, path: str) -> list[Diagnostic]:
+    from callflow import flowcache
+    from callflow.errors import FlowLoadError
+    from callflow.loader import LoadedFlow, validate_text
+    from callflow.model import Flow
+    from callflow.yamlsource import PositionIndex, YamlError, decode_text
+
     try:
         text = decode_text(data, path)
         flow = flowcache.load(text)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from callflow.model import AMOUNT_NAMES, ChoiceOption, Flow
 
 CATALOG_PARTS = ("price", "name")
 
 
-@dataclass(frozen=True)
-class Symbol:
+class Symbol(NamedTuple):
     name: str
     kind: str  # "constant", "field", "choose", "agent", "amount" or "catalog"
     type: str  # "text", "number", "money", "choice" or "yesno"

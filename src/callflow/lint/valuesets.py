@@ -17,7 +17,6 @@ that cases that differ only in forgotten answers fall together.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from callflow.conditions import Expr, Value
 from callflow.lint.evaluation import Space, evaluate3, unique_names
@@ -29,20 +28,35 @@ from callflow.model import AskStep, Node
 MAX_NARROWED = 64
 
 
-@dataclass(frozen=True)
 class VState:
-    """One case of possible values of the tracked names.
+    """One case of possible values of the tracked names (never changed once made).
 
     Bit i of `unset`: name i may be unrecorded. Bit i of `asked`: name i may
     hold one of its values, all of them unless `narrowed` says which.
     """
 
-    unset: int
-    asked: int
-    narrowed: dict[int, frozenset[Value]] = field(default_factory=dict)
+    __slots__ = ("_hash", "asked", "narrowed", "unset")
+
+    def __init__(self, unset: int, asked: int, narrowed: dict[int, frozenset[Value]] | None = None) -> None:
+        self.unset = unset
+        self.asked = asked
+        self.narrowed = narrowed if narrowed is not None else {}
+        self._hash: int | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            self is other
+            or isinstance(other, VState)
+            and self.unset == other.unset
+            and self.asked == other.asked
+            and self.narrowed == other.narrowed
+        )
 
     def __hash__(self) -> int:
-        return hash((self.unset, self.asked, frozenset(self.narrowed.items()) if self.narrowed else None))
+        if self._hash is None:
+            narrowed = frozenset(self.narrowed.items()) if self.narrowed else None
+            self._hash = hash((self.unset, self.asked, narrowed))
+        return self._hash
 
 
 class ValueModel:
@@ -72,7 +86,7 @@ class ValueModel:
         self.all_bits = (1 << len(self.domains)) - 1
         self.initial = VState(self.all_bits, 0)
         self.live = self._liveness()
-        self._outcomes: dict[tuple[VState, Expr], set[bool | None]] = {}
+        self._outcomes: dict[tuple[VState, int], set[bool | None]] = {}
         self._edges: dict[tuple[str, VState], list[VState | None]] = {}
         self._through: dict[tuple[str, VState], VState] = {}
 
@@ -99,7 +113,7 @@ class ValueModel:
 
     def outcomes(self, state: VState, expr: Expr) -> set[bool | None]:
         """The results a condition can have in this case (remembered)."""
-        key = (state, expr)
+        key = (state, id(expr))  # the conditions live as long as this model
         found = self._outcomes.get(key)
         if found is None:
             found = self._outcomes[key] = self.space([state]).outcomes(expr)
@@ -192,10 +206,11 @@ class ValueModel:
     def forget(self, state: VState, live: int) -> VState:
         """Widen the names no condition reads any more to "anything"."""
         dead = self.all_bits & ~live
-        if not dead:
-            return state
         narrowed = state.narrowed
-        if narrowed and any(dead >> i & 1 for i in narrowed):
+        dead_narrowed = [i for i in narrowed if dead >> i & 1] if narrowed else []
+        if state.unset & dead == dead and state.asked & dead == dead and not dead_narrowed:
+            return state
+        if dead_narrowed:
             narrowed = {i: v for i, v in narrowed.items() if not dead >> i & 1}
         return VState(state.unset | dead, state.asked | dead, narrowed)
 

@@ -7,6 +7,6 @@ from callflow.lint.rules import conditions, graph, load, names, paths, unused, w
 
 FAMILIES = (graph, names, conditions, words, paths, unused)
 
-ALL_RULES: dict[str, Rule] = {
-    rule.code: rule for family in (load, *FAMILIES) for rule in family.RULES
-}
+ALL_RULES: dict[str, Rule] = dict(
+    sorted((rule.code, rule) for family in (load, *FAMILIES) for rule in family.RULES)
+)

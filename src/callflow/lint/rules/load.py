@@ -12,7 +12,7 @@ RULES = (
     Rule(SYNTAX, "yaml-syntax", ERROR, "the file is not valid YAML (or is empty, or holds several documents)"),
     Rule(DUPLICATE_KEY, "duplicate-key", ERROR, "a key written twice in one mapping"),
     Rule(ALIAS, "anchor-alias-merge", ERROR, "an anchor, alias or merge key (write values out)"),
-    Rule(TAG, "unsupported-tag", ERROR, "a YAML tag such as !!python/object"),
+    Rule(TAG, "unsupported-tag", ERROR, "a YAML tag such as `!!python/object`"),
     Rule(TOO_LARGE, "too-large", ERROR, "a file over 20 MiB, over 2,000,000 values or nested over 64 levels"),
     Rule(UNREADABLE, "unreadable", ERROR, "a path that cannot be read, or a file that is not UTF-8 text"),
     Rule(INVALID_VALUE, "invalid-value", ERROR, "a value of the wrong type or form for its key"),
