@@ -142,7 +142,7 @@ MERMAID_NODE_MODULES = os.environ.get("MERMAID_NODE_MODULES", "")
 def test_mermaid_accepts_the_flowcharts(tmp_path: Path) -> None:
     files = []
     for i, flow in enumerate([*(load_flow(str(p)).flow for p in SHIPPED), nasty_flow()]):
-        walked = Walked(frozenset(flow.nodes), frozenset((e.source, e.way, e.index) for e in edges_of(flow)))
+        walked = Walked(frozenset(flow.nodes), frozenset((e.source, e.way, e.branch) for e in edges_of(flow)))
         for j, text in enumerate((mermaid(flow), mermaid(flow, walked))):
             path = tmp_path / f"flow-{i}-{j}.mmd"
             path.write_text(text, encoding="utf-8")

@@ -40,7 +40,7 @@ class Walked:
     steps: frozenset[tuple[str, str]] = frozenset()
 
     def has_edge(self, edge: Edge, parallel: int) -> bool:
-        if (edge.source, edge.way, edge.index) in self.edges:
+        if (edge.source, edge.way, edge.branch) in self.edges:
             return True
         # A (from, to) step colours the edge only when it is the one edge between them.
         return parallel == 1 and (edge.source, edge.target) in self.steps
@@ -115,11 +115,11 @@ def mermaid(flow: Flow, walked: Walked | None = None) -> str:
     out = ["flowchart TD", f"    %% {mermaid_text(flow.id)}: {mermaid_text(flow.title)}"]
     classes: dict[str, list[str]] = {}
     for node_id, node in flow.nodes.items():
-        label = "<br/>".join(mermaid_text(line) for line in picture.lines(node_id))
+        text = "<br/>".join(mermaid_text(line) for line in picture.lines(node_id))
         if node.end is not None:
-            out.append(f'    {ids[node_id]}(["{label}"])')
+            out.append(f'    {ids[node_id]}(["{text}"])')
         else:
-            out.append(f'    {ids[node_id]}["{label}"]')
+            out.append(f'    {ids[node_id]}["{text}"]')
         walked_here = picture.node_walked(node_id)
         if node.end is not None:
             kind = "walkedEnding" if walked_here else "ending"
@@ -187,8 +187,8 @@ def dot(flow: Flow, walked: Walked | None = None) -> str:
             attributes.append("penwidth=2.5")
         out.append(f"    {dot_string(node_id)} [{', '.join(attributes)}];")
     for node_id in picture.missing:
-        label = dot_string(f"{node_id}\nmissing")
-        out.append(f'    {dot_string(node_id)} [label={label}, style="dashed", color="#c62828", fontcolor="#c62828"];')
+        missing = dot_string(f"{node_id}\nmissing")
+        out.append(f'    {dot_string(node_id)} [label={missing}, style="dashed", color="#c62828", fontcolor="#c62828"];')
     for edge in picture.edges:
         attributes = []
         label = _edge_label(edge)

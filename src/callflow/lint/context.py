@@ -50,7 +50,7 @@ class ConditionSite(NamedTuple):
 
     node_id: str
     kind: str  # "when" or "route"
-    index: int  # the step's or the route's index
+    position: int  # the step's or the route's index
     loc: tuple[Any, ...]
     text: str
     expr: Expr

@@ -340,12 +340,12 @@ class PathAnalysis:
             if edge.target not in self.ctx.flow.nodes:
                 continue
             if values is None:
-                found.append((edge.target, edge.index, None))
+                found.append((edge.target, edge.branch, None))
                 continue
             facts = case.facts
             if facts.guarded and values is not case.values:
                 facts = self._decide(facts, values)
-            found.append((edge.target, edge.index, Case(values, facts)))
+            found.append((edge.target, edge.branch, Case(values, facts)))
         return found
 
     def _decide(self, facts: FState, values: VState) -> FState:
@@ -488,8 +488,10 @@ class PathAnalysis:
 
                 def check(i: int, facts: FState, guard: Guard, values: VState, node_id: str = node_id) -> None:
                     for finding in self._check_step(node_id, i, facts, guard, values):
-                        key = (finding.kind, node_id, i, finding.read.loc if finding.read else None)
-                        key += (finding.read.placeholder,) if finding.read else ()
+                        read = finding.read
+                        key: tuple[Any, ...] = (finding.kind, node_id, i)
+                        if read is not None:
+                            key += (read.loc, read.placeholder)
                         found.setdefault(key, finding)
 
                 out = self.transfer(node_id, case, check)
@@ -500,7 +502,11 @@ class PathAnalysis:
             if missing:
                 keys = tuple(missing)
                 bits = [self.to + self.required.index(k) for k in keys]
-                via = self._via(node_id, lambda c, bits=bits: all(c.facts.must >> b & 1 for b in bits))
+
+                def all_set(case: Case, bits: list[int] = bits) -> bool:
+                    return all(case.facts.must >> b & 1 for b in bits)
+
+                via = self._via(node_id, all_set)
                 found[("ticket", node_id)] = Finding("ticket_incomplete", node_id, -1, missing=keys, via=via)
         return list(found.values())
 
@@ -516,7 +522,7 @@ class PathAnalysis:
                 (k for k in range(i + 1, len(compiled.ops)) if compiled.ops[k][0] == "ask" and compiled.ops[k][3] == read.name),
                 None,
             )
-            via = None if later is not None else self._via(node_id, lambda c, bit=bit: bool(c.facts.must >> bit & 1))
+            via = None if later is not None else self._via(node_id, self._holding(bit))
             findings.append(Finding("unrecorded", node_id, i, read=read, via=via, later_step=later))
         if op[0] == "pay" and not self.fact(facts, self.inv, guard, values):
             via = self._via(node_id, lambda c: bool(c.facts.must >> self.inv & 1))
@@ -526,12 +532,16 @@ class PathAnalysis:
             findings.append(Finding("item_after_payment", node_id, i, via=via))
         return findings
 
+    @staticmethod
+    def _holding(bit: int) -> Callable[[Case], bool]:
+        return lambda case: bool(case.facts.must >> bit & 1)
+
     def _via(self, node_id: str, fine: Callable[[Case], bool]) -> str | None:
         """A node whose way into this one carries the problem (for the message)."""
         for edge in self.ctx.graph.into[node_id]:
             for case in self.node_in.get(edge.source, ()):
                 for target, index, out in self.out_edges(edge.source, self.transfer(edge.source, case)):
-                    if index == edge.index and out is not None and not fine(out):
+                    if index == edge.branch and out is not None and not fine(out):
                         return edge.source
         return None
 

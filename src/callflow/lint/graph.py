@@ -3,7 +3,8 @@
 Every way on is an edge: `next`, each option of a `choose`, each `if` route
 and the `else`. Edges keep where their target is written, so a rule can point
 at it, and the engine's own description of the edge (`way`, `index`, as in
-`events.Via`), so a walked path can be matched edge for edge.
+`events.Via`, whose index is the edge's branch), so a walked path can be
+matched edge for edge.
 
 Everything here is linear in the size of the flow and iterative (no
 recursion), so flows with tens of thousands of nodes are fine.
@@ -23,7 +24,7 @@ class Edge(NamedTuple):
     source: str
     target: str
     way: str  # "next", "choose" or "routes" (the source node's way on)
-    index: int  # the option or route index; 0 for next
+    branch: int  # the option's or route's index; 0 for next (events.Via's index)
     label: str | None  # the option's label, the route's condition, "else"; None for next
     loc: tuple[Any, ...]  # where the target is written in the file
 
@@ -35,6 +36,7 @@ class Edge(NamedTuple):
 def edges_of(flow: Flow) -> list[Edge]:
     """Every edge, in file order of the nodes and their options or routes."""
     edges: list[Edge] = []
+    loc: tuple[Any, ...]
     for node_id, node in flow.nodes.items():
         if node.next is not None:
             edges.append(Edge(node_id, node.next, "next", 0, None, ("nodes", node_id, "next")))

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from callflow.model import AMOUNT_NAMES, ChoiceOption, Flow
+from callflow.model import AMOUNT_NAMES, ChoiceOption, Flow, RouteOption
 
 CATALOG_PARTS = ("price", "name")
 
@@ -20,7 +20,7 @@ class Symbol(NamedTuple):
     name: str
     kind: str  # "constant", "field", "choose", "agent", "amount" or "catalog"
     type: str  # "text", "number", "money", "choice" or "yesno"
-    options: tuple[ChoiceOption, ...] = ()
+    options: tuple[ChoiceOption | RouteOption, ...] = ()
     secret: bool = False
     required: bool = True
     value: str | None = None  # a constant's text

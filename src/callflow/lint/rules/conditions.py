@@ -72,9 +72,9 @@ def _pair(
             )
             yield (*where, message)
         return
-    message = _literal_problem(symbol, op, right.value)
-    if message is not None:
-        yield (*where, message)
+    problem = _literal_problem(symbol, op, right.value)
+    if problem is not None:
+        yield (*where, problem)
 
 
 def _shown(value: Value) -> str:
@@ -137,8 +137,8 @@ def _never_true(ctx: LintContext, mistyped: set[tuple[str, tuple[object, ...]]])
         if (site.node_id, site.loc) in mistyped or site.node_id not in paths.node_in:
             continue
         if site.kind == "when":
-            if paths.never_runs(site.node_id, site.index):
-                cases = paths.cases_at(site.node_id, site.index)
+            if paths.never_runs(site.node_id, site.position):
+                cases = paths.cases_at(site.node_id, site.position)
                 yield ctx.report(
                     NEVER_TRUE,
                     site.loc,
@@ -146,7 +146,7 @@ def _never_true(ctx: LintContext, mistyped: set[tuple[str, tuple[object, ...]]])
                     at_key=False,
                 )
             continue
-        if (site.node_id, site.index) in paths.feasible:
+        if (site.node_id, site.position) in paths.feasible:
             continue
         cases = paths.cases_at(site.node_id, len(ctx.flow.nodes[site.node_id].steps))
         if paths.model.space(cases).outcomes(site.expr) <= {False}:

@@ -17,6 +17,7 @@ from callflow.model import (
     ItemStep,
     PastDueStep,
     PaymentStep,
+    RouteOption,
 )
 
 MISSING_START = Rule("CF101", "missing-start", ERROR, "`start` names a node that does not exist")
@@ -129,7 +130,7 @@ def _options(ctx: LintContext) -> Iterator[Diagnostic]:
 
 
 def _duplicates(
-    ctx: LintContext, question: str, options: Sequence[ChoiceOption], base: tuple[str, ...]
+    ctx: LintContext, question: str, options: Sequence[ChoiceOption | RouteOption], base: tuple[str, ...]
 ) -> Iterator[Diagnostic]:
     labels: dict[str, int] = {}
     keys: dict[str, int] = {}

@@ -36,7 +36,7 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
 
 
 def _asked_anywhere(ctx: LintContext) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for node in ctx.flow.nodes.values():
         names.update(step.ask for step in node.steps if isinstance(step, AskStep))
         if node.choose is not None:

@@ -35,8 +35,8 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     names: set[str] = set()
     for site in ctx.templates:
         names.update(p.name for p in site.placeholders)
-    for site in ctx.condition_sites:
-        names.update(n.name for n in condition_names(site.expr))
+    for condition in ctx.condition_sites:
+        names.update(n.name for n in condition_names(condition.expr))
     for name in names:
         code = ctx.symbols.catalog_code(name)
         if code is not None:

@@ -46,6 +46,7 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     for node_id, node in ctx.flow.nodes.items():
         for i, step in enumerate(node.steps):
             base = ("nodes", node_id, "steps", i)
+            loc: tuple[str | int, ...]
             if isinstance(step, PastDueStep):
                 name, loc = step.past_due, (*base, "past_due")
             elif isinstance(step, PaymentStep):
