@@ -41,17 +41,23 @@ class ConditionError(ValueError):
 
 @dataclass(frozen=True)
 class Literal:
+    """A number, quoted text or yes/no in a condition."""
+
     value: Value
 
 
 @dataclass(frozen=True)
 class Name:
+    """A name a condition reads, and where it stands in the text."""
+
     name: str
     offset: int
 
 
 @dataclass(frozen=True)
 class Compare:
+    """A comparison, or `in` with a list of values."""
+
     op: str
     left: Literal | Name
     right: Literal | Name | tuple[Literal, ...]
@@ -59,11 +65,15 @@ class Compare:
 
 @dataclass(frozen=True)
 class Not:
+    """`not` before an expression."""
+
     operand: Expr
 
 
 @dataclass(frozen=True)
 class BoolOp:
+    """`and` or `or` over two or more expressions."""
+
     op: str  # "and" | "or"
     operands: tuple[Expr, ...]
 

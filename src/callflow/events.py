@@ -21,6 +21,8 @@ class Via(NamedTuple):
 
 @dataclass(frozen=True)
 class NodeEntered:
+    """The call reached a node (and by which edge)."""
+
     kind: ClassVar[str] = "node"
     node_id: str
     section: str | None
@@ -31,6 +33,8 @@ class NodeEntered:
 
 @dataclass(frozen=True)
 class Said:
+    """Words to say, blanks filled."""
+
     kind: ClassVar[str] = "say"
     node_id: str
     text: str
@@ -38,6 +42,8 @@ class Said:
 
 @dataclass(frozen=True)
 class ToDo:
+    """A checklist item, blanks filled."""
+
     kind: ClassVar[str] = "do"
     node_id: str
     text: str
@@ -45,6 +51,8 @@ class ToDo:
 
 @dataclass(frozen=True)
 class Noted:
+    """Guidance for the director, blanks filled."""
+
     kind: ClassVar[str] = "note"
     node_id: str
     text: str
@@ -52,6 +60,8 @@ class Noted:
 
 @dataclass(frozen=True)
 class TicketValue:
+    """One ticket field as set: its key, its label and its value."""
+
     key: str
     label: str
     value: str
@@ -59,6 +69,8 @@ class TicketValue:
 
 @dataclass(frozen=True)
 class TicketSet:
+    """Ticket fields were set."""
+
     kind: ClassVar[str] = "ticket"
     node_id: str
     values: tuple[TicketValue, ...]
@@ -66,6 +78,8 @@ class TicketSet:
 
 @dataclass(frozen=True)
 class InvoiceLine:
+    """One line of the invoice, priced from the catalog."""
+
     code: str
     name: str
     quantity: int
@@ -75,6 +89,8 @@ class InvoiceLine:
 
 @dataclass(frozen=True)
 class LineAdded:
+    """A line was added to the invoice."""
+
     kind: ClassVar[str] = "item"
     node_id: str
     line: InvoiceLine
@@ -82,6 +98,8 @@ class LineAdded:
 
 @dataclass(frozen=True)
 class PastDueSet:
+    """The past-due balance was added to the invoice."""
+
     kind: ClassVar[str] = "past_due"
     node_id: str
     field_id: str
@@ -90,6 +108,8 @@ class PastDueSet:
 
 @dataclass(frozen=True)
 class PaymentTaken:
+    """A payment was recorded."""
+
     kind: ClassVar[str] = "payment"
     node_id: str
     amount: Decimal
@@ -99,6 +119,8 @@ class PaymentTaken:
 
 @dataclass(frozen=True)
 class Notified:
+    """Someone is to be told something."""
+
     kind: ClassVar[str] = "notify"
     node_id: str
     to: str
@@ -107,6 +129,8 @@ class Notified:
 
 @dataclass(frozen=True)
 class FollowUp:
+    """Something someone must do after the call."""
+
     kind: ClassVar[str] = "follow_up"
     node_id: str
     text: str
@@ -114,6 +138,8 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Ended:
+    """The call ended with an outcome."""
+
     kind: ClassVar[str] = "end"
     node_id: str
     outcome: str

@@ -68,7 +68,7 @@ FIELD_TYPES = ("text", "number", "money", "choice", "yesno")
 STRICT = {"extra": "forbid"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CatalogItem:
     """A priced item that invoice lines refer to by code."""
 
@@ -78,7 +78,7 @@ class CatalogItem:
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TicketFieldSpec:
     """A field of the ticket the director fills in the ticketing system."""
 
@@ -90,7 +90,7 @@ class TicketFieldSpec:
     help: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChoiceOption:
     """One answer of a choice question."""
 
@@ -103,7 +103,7 @@ class ChoiceOption:
         return self.value if self.value is not None else self.label
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RouteOption:
     """One answer of the node's deciding question, and where it leads."""
 
@@ -117,7 +117,7 @@ class RouteOption:
         return self.value if self.value is not None else self.label
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class InputField:
     """A value the director types or picks and that the flow records; defined
     once under `fields` and asked by `- ask: <id>` wherever the script needs it."""
@@ -151,7 +151,7 @@ class InputField:
             raise ValueError("min and max belong to number and money fields")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Choose:
     """The node's deciding question: each option names the next node."""
 
@@ -167,48 +167,60 @@ class Choose:
 When = Annotated[Condition | None, Doc("Skip this step unless the condition holds.")]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SayStep:
+    """Words the director says to the caller."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "say"
     say: Annotated[Template, Doc("Words the director says.")]
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DoStep:
+    """A checklist item: something to do, e.g. in the ticketing system."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "do"
     do: Annotated[Template, Doc("Something to do, shown as a checklist item.")]
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NoteStep:
+    """Guidance for the director, not said to the caller."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "note"
     note: Annotated[Template, Doc("Guidance for the director; not said to the caller.")]
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AskStep:
+    """Ask a field defined under `fields` and record the answer."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "ask"
     ask: Annotated[Identifier, Doc("The id of a field defined under `fields`.")]
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TicketStep:
+    """Set ticket fields; the first such step starts the ticket."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "ticket"
     ticket: Annotated[dict[Identifier, Template], Doc("Ticket fields to set, by key of ticket_fields.")]
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ItemRef:
+    """A catalog item and how many of it."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     code: ItemCode
     quantity: Annotated[int, AtLeast(1)] = 1
@@ -225,24 +237,30 @@ ItemSpec = Annotated[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ItemStep:
+    """Add a catalog item to the invoice."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "item"
     item: ItemSpec
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PastDueStep:
+    """Add the amount of a money field to the invoice as past-due balance."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "past_due"
     past_due: Annotated[Identifier, Doc("A money field whose amount is added to the invoice as past-due balance.")]
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Payment:
+    """A payment: how much (an amount name or a money field), how, and why."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     amount: Annotated[
         Identifier, Doc("due (what is left to pay), total, past_due, subtotal, or a money field.")
@@ -251,31 +269,39 @@ class Payment:
     note: Template | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PaymentStep:
+    """Record a payment."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "payment"
     payment: Payment
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Notify:
+    """Someone to tell, and what."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     to: Annotated[Text, Doc("Who is told, e.g. Remote Agent.")]
     message: Template | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NotifyStep:
+    """Record a notification."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "notify"
     notify: Notify
     when: When = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FollowUpStep:
+    """Record something someone must do after the call."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "follow_up"
     follow_up: Annotated[Template, Doc("Something someone must do after the call.")]
@@ -319,15 +345,19 @@ AnyStep = Union[
 # loader renames the keys (see loader.ALIASES).
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IfRoute:
+    """Go to `goto` when the condition holds."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     if_: Condition
     goto: NodeId
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ElseRoute:
+    """Where to go when no condition above holds."""
+
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     else_: Annotated[NodeId, Doc("Where to go when no condition above holds.")]
 
@@ -348,7 +378,7 @@ Route = Annotated[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Node:
     """One step of the script, keyed by its id in `nodes`."""
 
@@ -388,7 +418,7 @@ def _not_builtin(names: dict[str, Any]) -> dict[str, Any]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Flow:
     """A whole call script."""
 
