@@ -182,7 +182,8 @@ EditorLoader.yaml_implicit_resolvers = {
 
 
 def _schema_validator() -> Any:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     result = cli("schema", "--scenario")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
