@@ -115,7 +115,7 @@ def cli_process(
     """Run the installed `callflow` in its own process, stdin not a terminal."""
     full_env = dict(os.environ, **(env or {}))
     full_env.pop("CALLFLOW_AGENT", None)
-    return subprocess.run(  # noqa: PLW1510 - the tests look at the exit code
+    return subprocess.run(
         [str(CALLFLOW), *map(str, args)],
         stdin=subprocess.DEVNULL,
         capture_output=True,

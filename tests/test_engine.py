@@ -285,7 +285,7 @@ def test_routes_take_the_first_that_holds_else_the_default(
 def test_no_matching_route_without_else_is_a_flow_error_that_changes_nothing(make_flow: MakeFlow) -> None:
     flow = make_flow(ROUTES.replace("      - else: OTHER\n", ""))
     session = walk(flow, ["10"])
-    with pytest.raises(FlowError, match="^node 'A': no route matched and there is no 'else'$"):
+    with pytest.raises(FlowError, match=r"^node 'A': no route matched and there is no 'else'$"):
         session.answer("other")
     prompt = session.prompt
     assert prompt is not None and prompt.field_id == "plan"
@@ -305,7 +305,7 @@ def test_a_loop_without_a_question_is_a_flow_error(make_flow: MakeFlow) -> None:
         """
     )
     session = Session(flow)
-    with pytest.raises(FlowError, match="goes round in a loop from node '.*' without asking anything"):
+    with pytest.raises(FlowError, match=r"goes round in a loop from node '.*' without asking anything"):
         session.answer("Yes")
     assert session.prompt is not None and session.prompt.node_id == "A"
 
@@ -324,7 +324,7 @@ def test_a_loop_whose_only_question_is_skipped_is_a_flow_error(make_flow: MakeFl
             next: A
         """
     )
-    with pytest.raises(FlowError, match="goes round in a loop"):
+    with pytest.raises(FlowError, match=r"goes round in a loop"):
         Session(flow)
 
 
@@ -343,12 +343,12 @@ def test_flow_defects_met_while_walking(make_flow: MakeFlow) -> None:
         """
     )
     session = Session(flow)
-    with pytest.raises(FlowError, match="^the flow goes to node 'NOWHERE', which does not exist$"):
+    with pytest.raises(FlowError, match=r"^the flow goes to node 'NOWHERE', which does not exist$"):
         session.answer("a")
-    with pytest.raises(FlowError, match="^node 'B' adds item '999', which is not in the catalog$"):
+    with pytest.raises(FlowError, match=r"^node 'B' adds item '999', which is not in the catalog$"):
         session.answer("b")
     session.answer("c")
-    with pytest.raises(FlowError, match="^node 'C': past_due names 't', which is not a money field$"):
+    with pytest.raises(FlowError, match=r"^node 'C': past_due names 't', which is not a money field$"):
         session.answer("text")
 
 

@@ -81,7 +81,7 @@ def test_a_whole_call_typed_key_by_key(pipe: object) -> None:
         ENTER,  # payment method: account
         "T1001" + ENTER,  # ticket number
     ]
-    session, prompter, screen = walk(keys, pipe)
+    session, _, screen = walk(keys, pipe)
     summary = summarize(session)
     assert session.ended
     assert summary.path == ("D-2-1", "D-2-5", "D-2-13", "D-2-6", "D-2-14", "D-2-15", "D-2-9")
@@ -208,7 +208,7 @@ def test_yes_no_field_is_a_list_with_back(pipe: object) -> None:
         DOWN + ENTER,  # chat response: No
         DOWN + ENTER,  # phone answered: No -> voicemail
     ]
-    session, prompter, screen = walk(keys, pipe)
+    session, _, screen = walk(keys, pipe)
     summary = summarize(session)
     assert summary.outcome == "voicemail_left"
     assert summary.path[-2:] == ("D-2-23", "D-2-25")

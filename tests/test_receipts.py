@@ -73,7 +73,7 @@ def test_a_share_that_stays_busy_gives_up_after_a_bounded_wait(tmp_path: Path, m
         write_receipts(tmp_path, data(), "# r\n")
     assert waits == list(diskio.BUSY_DELAYS)
     assert sum(waits) < 2.0
-    assert not [p for p in tmp_path.iterdir()]  # no temp file and no half receipt left
+    assert not list(tmp_path.iterdir())  # no temp file and no half receipt left
 
 
 def test_a_full_disk_is_said_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -245,7 +245,3 @@ def test_position_falls_back_to_the_deepest_existing_element() -> None:
     assert positions.locate(("nodes", "D-2-4", "choose", "prompt")) == (3, 3)
     assert positions.locate(("nodes", "D-2-4", "steps", 9)) == (4, 5)
     assert positions.locate(()) == (1, 1)
-
-
-def test_keys_of_a_mapping() -> None:
-    assert PositionIndex(TEXT, "f.yaml").keys_of(("nodes", "D-2-4")) == ["steps", "end"]

@@ -24,7 +24,6 @@ from callflow.templates import NAME
 
 Value = str | Decimal | bool | None
 
-_SPACE = re.compile(r"\s*")
 _KEYWORDS = {"and", "or", "not", "in", "yes", "no", "true", "false"}
 _BOOLS = {"yes": True, "true": True, "no": False, "false": False}
 MAX_NESTING = 32
@@ -97,17 +96,23 @@ def _token_pattern() -> re.Pattern[str]:
     )
 
 
+def _skip_space(text: str, pos: int) -> int:
+    """Where the next non-space character stands at or after `pos`."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
     tokens: list[tuple[str, str, int]] = []
     pos = 0
     end = len(text)
     while pos < end:
-        space = _SPACE.match(text, pos)
-        if space.end() == end:
+        start = _skip_space(text, pos)
+        if start == end:
             break
         match = _token_pattern().match(text, pos)
         if not match or match.end() == pos:
-            start = space.end()
             raise ConditionError(f"unexpected '{text[start]}' in condition", start)
         kind = match.lastgroup or ""
         value = match.group(kind)
@@ -176,7 +181,8 @@ class _Parser:
     def nest(self) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise ConditionError("condition is nested too deeply", self.peek()[2] if self.peek() else 0)
+            token = self.peek()
+            raise ConditionError("condition is nested too deeply", token[2] if token else 0)
 
     def parse_compare(self) -> Expr:
         if self.is_op("("):

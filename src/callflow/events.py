@@ -12,11 +12,11 @@ from callflow.values import Value
 
 class Via(NamedTuple):
     """The edge a walk took into a node: the node it left, that node's way on
-    ("choose", "routes" or "next") and the option or route taken (0 for next)."""
+    ("choose", "routes" or "next") and which option or route it took (0 for next)."""
 
     node_id: str
     way: str
-    index: int
+    branch: int
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import types
 import typing
 from collections.abc import Sequence
@@ -22,7 +21,13 @@ from callflow import flowcache
 from callflow.diagnostics import Diagnostic, Severity
 from callflow.errors import FlowLoadError
 from callflow.flowindex import FlowIndex
-from callflow.model import IDENTIFIER_PATTERN, ITEM_CODE_PATTERN, NODE_ID_PATTERN, STEP_KINDS, Flow
+from callflow.model import (
+    IDENTIFIER_PATTERN,
+    ITEM_CODE_PATTERN,
+    NODE_ID_PATTERN,
+    STEP_KINDS,
+    Flow,
+)
 from callflow.yamlsource import (
     DATA_MAX_BYTES,
     DATA_MAX_VALUES,
@@ -73,7 +78,11 @@ def load_flow(path: str, *, cache: bool = True) -> LoadedFlow:
     A file whose exact text validated before is read back from the flow cache
     (see flowcache) without parsing or validating it again.
     """
-    text = _read(path)
+    return flow_from_text(_read(path), path, cache=cache)
+
+
+def flow_from_text(text: str, path: str, *, cache: bool = True) -> LoadedFlow:
+    """Validate a flow's text (or read it back from the flow cache)."""
     flow = flowcache.load(text) if cache else None
     if flow is None:
         flow = validate_text(Flow, text, path)
@@ -107,12 +116,17 @@ def validate_text(model: type[M], text: str, path: str) -> M:
     return validate_data(model, data, text, path)
 
 
-@functools.cache
+_ADAPTERS: dict[Any, Any] = {}
+
+
 def adapter(model: type[M]) -> TypeAdapter[M]:
     """The pydantic validator of a model class (a dataclass or a BaseModel), built once."""
-    from pydantic import TypeAdapter
+    found = _ADAPTERS.get(model)
+    if found is None:
+        from pydantic import TypeAdapter
 
-    return TypeAdapter(model)
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
 
 
 def _rename_route_keys(data: Any) -> Any:
@@ -279,7 +293,6 @@ def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and (dataclasses.is_dataclass(tp) or issubclass(tp, BaseModel))
 
 
-@functools.cache
 def _fields_of(cls: type[Any]) -> dict[str, tuple[Any, str | None]]:
     """A model's keys as written in YAML -> (annotation, description)."""
     if dataclasses.is_dataclass(cls):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from callflow.conditions import check_condition
 from callflow.constraints import AtLeast, Check, Doc, MinItems, OneOf, TextRule
@@ -231,7 +231,7 @@ def _item_form(value: Any) -> str:
 
 
 ItemSpec = Annotated[
-    Union[Annotated[ItemCode, "code"], Annotated[ItemRef, "ref"]],
+    Annotated[ItemCode, "code"] | Annotated[ItemRef, "ref"],
     OneOf(_item_form, "item_form", "an item is a catalog code or {code, quantity}"),
     Doc("Add a catalog item to the invoice: a code or {code, quantity}."),
 ]
@@ -321,23 +321,21 @@ def _step_kind(value: Any) -> str | None:
 
 
 Step = Annotated[
-    Union[
-        Annotated[SayStep, "say"],
-        Annotated[DoStep, "do"],
-        Annotated[NoteStep, "note"],
-        Annotated[AskStep, "ask"],
-        Annotated[TicketStep, "ticket"],
-        Annotated[ItemStep, "item"],
-        Annotated[PastDueStep, "past_due"],
-        Annotated[PaymentStep, "payment"],
-        Annotated[NotifyStep, "notify"],
-        Annotated[FollowUpStep, "follow_up"],
-    ],
+    Annotated[SayStep, "say"]
+    | Annotated[DoStep, "do"]
+    | Annotated[NoteStep, "note"]
+    | Annotated[AskStep, "ask"]
+    | Annotated[TicketStep, "ticket"]
+    | Annotated[ItemStep, "item"]
+    | Annotated[PastDueStep, "past_due"]
+    | Annotated[PaymentStep, "payment"]
+    | Annotated[NotifyStep, "notify"]
+    | Annotated[FollowUpStep, "follow_up"],
     OneOf(_step_kind, "step_kind", "a step is one of: " + ", ".join(STEP_KINDS)),
 ]
-AnyStep = Union[
-    SayStep, DoStep, NoteStep, AskStep, TicketStep, ItemStep, PastDueStep, PaymentStep, NotifyStep, FollowUpStep
-]
+AnyStep = (
+    SayStep | DoStep | NoteStep | AskStep | TicketStep | ItemStep | PastDueStep | PaymentStep | NotifyStep | FollowUpStep
+)
 
 
 # -- routes: `- if: condition / goto: node`, then `- else: node` -----------------
@@ -373,7 +371,7 @@ def _route_kind(value: Any) -> str | None:
 
 
 Route = Annotated[
-    Union[Annotated[IfRoute, "if"], Annotated[ElseRoute, "else"]],
+    Annotated[IfRoute, "if"] | Annotated[ElseRoute, "else"],
     OneOf(_route_kind, "route_kind", "a route is {if: condition, goto: node} or {else: node}"),
 ]
 

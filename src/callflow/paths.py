@@ -134,7 +134,7 @@ def covering_routes(flow: Flow) -> list[Route]:
         for edge in node_out:
             incoming.setdefault(edge.target, []).append(edge)
     queue = deque(n for n, node in flow.nodes.items() if node.end is not None)
-    onward.update({n: None for n in queue})
+    onward.update(dict.fromkeys(queue))
     while queue:
         node_id = queue.popleft()
         for edge in incoming.get(node_id, []):

@@ -76,7 +76,7 @@ class _Walker:
             if pos < len(self.expected):
                 via = self.expected[pos]
                 if via.node_id == prompt.node_id and via.way == "choose":
-                    return [prompt.question.options[via.index].key]
+                    return [prompt.question.options[via.branch].key]
             return []
         occurrence = sum(1 for a in session.answers() if a.field_id == prompt.field_id)
         forced = self.forced.get((prompt.field_id, occurrence))

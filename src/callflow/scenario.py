@@ -104,7 +104,7 @@ def _answer(value: Any) -> Any:
 
 
 AnswerValue = Annotated[
-    str | None | list[str | None],
+    str | list[str | None] | None,
     BeforeValidator(_answer),
     WithJsonSchema(
         {

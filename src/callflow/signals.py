@@ -92,10 +92,8 @@ def _silence() -> None:
     except OSError:
         return
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # a stream without a file
             os.dup2(null, stream.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
     os.close(null)
 
 
@@ -104,7 +102,7 @@ def _save_tty_modes() -> Any:
         import termios
 
         return termios.tcgetattr(sys.stdin.fileno())
-    except Exception:  # noqa: BLE001 - no terminal (answers files, tests): nothing to restore
+    except Exception:
         return None
 
 

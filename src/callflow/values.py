@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from callflow.cardmask import mask_card_numbers
 from callflow.flowindex import Question
-from callflow.model import Choose, ChoiceOption, InputField
+from callflow.model import ChoiceOption, Choose, InputField, RouteOption
 from callflow.money import format_money, parse_amount
 
 Value = str | Decimal | bool | None
@@ -26,7 +26,7 @@ class InvalidAnswer(ValueError):
     """An answer that does not fit its question; the message says how to fix it."""
 
 
-def options_of(question: Question) -> list[ChoiceOption]:
+def options_of(question: Question) -> list[ChoiceOption | RouteOption]:
     if isinstance(question, Choose):
         return list(question.options)
     return list(question.options or [])
@@ -36,7 +36,7 @@ def question_type(question: Question) -> str:
     return "choice" if isinstance(question, Choose) else question.type
 
 
-def find_option(question: Question, answer: str) -> ChoiceOption:
+def find_option(question: Question, answer: str) -> ChoiceOption | RouteOption:
     """The option an answer names: its value or label, then the same ignoring case."""
     options = options_of(question)
     for option in options:

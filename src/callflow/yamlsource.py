@@ -62,34 +62,35 @@ class YamlError(Exception):
         self.diagnostics = list(diagnostics)
 
 
-def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a file as UTF-8 text, refusing directories, huge files and binary junk."""
+def read_bytes(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes, refusing what cannot be read, directories and huge files.
+
+    A file that cannot be read at all gets code UNREADABLE; one over the size
+    cap gets TOO_LARGE and is not read.
+    """
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise YamlError([_problem(path, 1, 1, UNREADABLE, "file not found")]) from None
+        why = "a link to a file that does not exist" if os.path.islink(path) else "file not found"
+        raise YamlError([_problem(path, 1, 1, UNREADABLE, why)]) from None
     except OSError as exc:
         raise YamlError([_problem(path, 1, 1, UNREADABLE, f"cannot read: {exc.strerror}")]) from None
     if os.path.isdir(path):
         raise YamlError([_problem(path, 1, 1, UNREADABLE, "is a directory, not a file")])
     if st.st_size > max_bytes:
         raise YamlError(
-            [
-                _problem(
-                    path,
-                    1,
-                    1,
-                    TOO_LARGE,
-                    f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}",
-                )
-            ]
+            [_problem(path, 1, 1, TOO_LARGE, f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}")]
         )
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            return handle.read(max_bytes + 1)
     except OSError as exc:
         raise YamlError([_problem(path, 1, 1, UNREADABLE, f"cannot read: {exc.strerror}")]) from None
-    return decode_text(data, path, max_bytes=max_bytes)
+
+
+def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a file as UTF-8 text, refusing directories, huge files and binary junk."""
+    return decode_text(read_bytes(path, max_bytes=max_bytes), path, max_bytes=max_bytes)
 
 
 def decode_text(data: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -107,7 +108,7 @@ def decode_text(data: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> s
         raise YamlError(
             [_problem(path, line, col, UNREADABLE, "not valid UTF-8 text (save the file as UTF-8)")]
         ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff")
 
 
 def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
@@ -406,14 +407,3 @@ class PositionIndex:
         if at_key and by_key and entry.key_line:
             return entry.key_line, entry.key_col
         return entry.line, entry.col
-
-    def keys_of(self, loc: Sequence[Any]) -> list[str]:
-        """The keys of the mapping at `loc` (for "did you mean" suggestions)."""
-        entry = self._tree()
-        for segment in loc:
-            children = entry.children
-            if isinstance(children, dict) and segment in children:
-                entry = children[segment]
-            elif isinstance(children, list) and isinstance(segment, int) and 0 <= segment < len(children):
-                entry = children[segment]
-        return list(entry.children) if isinstance(entry.children, dict) else []

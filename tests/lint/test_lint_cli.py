@@ -198,7 +198,7 @@ def test_a_dangling_link_cannot_be_read_and_exits_3(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "deleted.yaml")
     result = lint(link)
     assert result.exit_code == 3
-    assert f"{link}:1:1: CF006 error: cannot read" in result.stdout
+    assert f"{link}:1:1: CF006 error: a link to a file that does not exist" in result.stdout
 
 
 def test_an_unknown_format_or_no_path_is_a_usage_error(tmp_path: Path) -> None:

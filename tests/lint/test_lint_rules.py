@@ -39,7 +39,7 @@ def test_bad_fixture_reports_its_rule_where_expected(rule_dir: Path) -> None:
     report = lint_paths([str(bad)])
     got = [(d.line, d.col, d.code) for d in report.diagnostics]
     assert got == [(line, col, code) for line, col, code, _ in expected]
-    for diagnostic, (_, _, _, words) in zip(report.diagnostics, expected):
+    for diagnostic, (_, _, _, words) in zip(report.diagnostics, expected, strict=True):
         assert words in diagnostic.message
         assert diagnostic.severity is ALL_RULES[diagnostic.code].severity
         assert diagnostic.path == str(bad)

@@ -106,7 +106,7 @@ def _walked(session: Session) -> tuple[Walked, list[str]]:
             if isinstance(event, NodeEntered):
                 path.append(event.node_id)
                 if event.via is not None:
-                    edges.add((event.via.node_id, event.via.way, event.via.index))
+                    edges.add((event.via.node_id, event.via.way, event.via.branch))
     return Walked(frozenset(path), frozenset(edges)), path
 
 

@@ -79,10 +79,10 @@ class FState:
     def __eq__(self, other: object) -> bool:
         return (
             self is other
-            or isinstance(other, FState)
+            or (isinstance(other, FState)
             and self.must == other.must
             and self.may == other.may
-            and self.guarded == other.guarded
+            and self.guarded == other.guarded)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -336,7 +336,7 @@ class PathAnalysis:
         """(target, edge index, case along the edge or None) for each edge to an existing node."""
         edges = self.ctx.graph.out[node_id]
         found: list[tuple[str, int, Case | None]] = []
-        for edge, values in zip(edges, self.model.edges(node_id, case.values)):
+        for edge, values in zip(edges, self.model.edges(node_id, case.values), strict=True):
             if edge.target not in self.ctx.flow.nodes:
                 continue
             if values is None:
@@ -540,7 +540,7 @@ class PathAnalysis:
         """A node whose way into this one carries the problem (for the message)."""
         for edge in self.ctx.graph.into[node_id]:
             for case in self.node_in.get(edge.source, ()):
-                for target, index, out in self.out_edges(edge.source, self.transfer(edge.source, case)):
+                for _target, index, out in self.out_edges(edge.source, self.transfer(edge.source, case)):
                     if index == edge.branch and out is not None and not fine(out):
                         return edge.source
         return None

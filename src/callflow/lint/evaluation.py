@@ -187,7 +187,7 @@ class Space:
         if total > MAX_ASSIGNMENTS:
             return None
         return (
-            dict(zip(keys, combo)) for keys, columns in per_case for combo in itertools.product(*columns)
+            dict(zip(keys, combo, strict=True)) for keys, columns in per_case for combo in itertools.product(*columns)
         )
 
     def lookup(self, assignment: dict[str, Value]) -> Callable[[str], Known]:

@@ -24,13 +24,13 @@ class Edge(NamedTuple):
     source: str
     target: str
     way: str  # "next", "choose" or "routes" (the source node's way on)
-    branch: int  # the option's or route's index; 0 for next (events.Via's index)
+    branch: int  # the option's or route's index; 0 for next (events.Via's branch)
     label: str | None  # the option's label, the route's condition, "else"; None for next
     loc: tuple[Any, ...]  # where the target is written in the file
 
     @property
     def is_else(self) -> bool:
-        return self.loc[-1] == "else"
+        return bool(self.loc[-1] == "else")
 
 
 def edges_of(flow: Flow) -> list[Edge]:

@@ -98,7 +98,7 @@ def holds(dnf: DNF, assume: Guard, space: Space) -> bool:
         if len(undecided) > MAX_UNDECIDED:
             return False
         for values in itertools.product((True, False), repeat=len(undecided)):
-            truth.update(zip(undecided, values))
+            truth.update(zip(undecided, values, strict=True))
             if not all(truth[expr] is positive for expr, positive in assume):
                 continue
             if not any(all(truth[expr] is positive for expr, positive in guard) for guard in dnf):

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from callflow.diagnostics import Diagnostic, Severity
 from callflow.lint import cache
-from callflow.yamlsource import MAX_FILE_BYTES, TOO_LARGE, UNREADABLE
+from callflow.yamlsource import UNREADABLE, YamlError, read_bytes
 
 if TYPE_CHECKING:
     from callflow.loader import LoadedFlow
@@ -123,43 +123,37 @@ def lint_file(path: str, report: LintReport | None = None) -> list[Diagnostic]:
     (callflow.flowcache) spare an unchanged file the parsing and validation.
     """
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            return [
-                Diagnostic(
-                    path, 1, 1, TOO_LARGE, Severity.ERROR,
-                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (split the flow into smaller files)",
-                )
-            ]
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        if report is not None:
+        data = read_bytes(path)
+    except YamlError as exc:
+        if report is not None and exc.diagnostics[0].code == UNREADABLE:
             report.unreadable.append(path)
-        return [_unreadable(path, f"cannot read: {exc.strerror or exc}")]
+        return list(exc.diagnostics)
+    return _remembered(data, path, lambda: _lint_data(data, path))
+
+
+def lint_loaded(loaded: LoadedFlow) -> list[Diagnostic]:
+    """`lint_flow`, remembered by the flow's text (what `callflow run` checks)."""
+    return _remembered(loaded.text.encode("utf-8"), loaded.path, lambda: lint_flow(loaded))
+
+
+def _remembered(data: bytes, path: str, lint: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:
     remembered = cache.load(data, path)
     if remembered is not None:
         return remembered
-    found = _lint_data(data, path)
+    found = lint()
     cache.store(data, found)
     return found
 
 
 def _lint_data(data: bytes, path: str) -> list[Diagnostic]:
-    from callflow import flowcache
     from callflow.errors import FlowLoadError
-    from callflow.loader import LoadedFlow, validate_text
-    from callflow.model import Flow
-    from callflow.yamlsource import PositionIndex, YamlError, decode_text
+    from callflow.loader import flow_from_text
+    from callflow.yamlsource import decode_text
 
     try:
-        text = decode_text(data, path)
-        flow = flowcache.load(text)
-        if flow is None:
-            flow = validate_text(Flow, text, path)
-            flowcache.store(text, flow)
+        loaded = flow_from_text(decode_text(data, path), path)
     except YamlError as exc:
         return list(exc.diagnostics)
     except FlowLoadError as exc:
         return list(exc.diagnostics)
-    return lint_flow(LoadedFlow(flow, path, text, PositionIndex(text, path)))
+    return lint_flow(loaded)

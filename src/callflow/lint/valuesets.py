@@ -46,10 +46,10 @@ class VState:
     def __eq__(self, other: object) -> bool:
         return (
             self is other
-            or isinstance(other, VState)
+            or (isinstance(other, VState)
             and self.unset == other.unset
             and self.asked == other.asked
-            and self.narrowed == other.narrowed
+            and self.narrowed == other.narrowed)
         )
 
     def __hash__(self) -> int:

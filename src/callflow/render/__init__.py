@@ -16,7 +16,7 @@ def outcome_words(outcome: str | None) -> str:
 def duration_words(seconds: float | None) -> str:
     if seconds is None:
         return "—"
-    total = int(round(seconds))
+    total = round(seconds)
     minutes, secs = divmod(total, 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
