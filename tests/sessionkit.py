@@ -61,10 +61,10 @@ nodes:
     steps:
       - item: "100"
       - ask: card
-      - payment: {amount: due, method: "card {card}"}
+      - payment: {amount: due, method: card}
       - ask: issue
       - ticket: {description: "{issue}"}
-      - say: "Thank you {name}. The card {card} was charged."
+      - say: "Thank you {name}. The card was charged."
       - ask: ticket_number
     end: paid
   C:

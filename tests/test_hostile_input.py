@@ -173,7 +173,10 @@ def test_format_tricks_in_placeholders_are_refused_where_they_stand(tmp_path: Pa
 def test_attribute_names_in_placeholders_reach_nothing(tmp_path: Path, words: str) -> None:
     flow = write(tmp_path / "flow.yaml", PLACEHOLDER_FLOW.replace("{{", "{").replace("}}", "}").replace("{words}", words))
     result = cli("run", flow, "--answers", write(tmp_path / "a.yaml", "answers: {name: Robin}\n"), "--agent", "Dana")
-    assert result.returncode == 0, result.stderr
+    # The command refuses the flow before a call starts: the name is not one the flow defines ...
+    assert result.returncode == 3, result.stderr
+    assert f"{flow}:14:15: CF201 error: placeholder {words}" in result.stderr
+    # ... and were it walked anyway, the engine would show a blank, reaching nothing.
     from callflow.engine import Session
     from callflow.events import Said
     from callflow.loader import load_flow

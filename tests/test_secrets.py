@@ -116,7 +116,7 @@ def test_a_secret_is_usable_in_its_step_and_written_nowhere(tmp_path: Path) -> N
     assert by_field["card"]["value"] == REDACTED
     assert by_field["issue"]["value"] == CARD_MASKED
     assert receipt["ticket"]["fields"] == [{"key": "description", "label": "Description", "value": CARD_MASKED}]
-    assert receipt["payments"][0]["method"] == "card [secret]"
+    assert receipt["payments"][0]["method"] == "card"
     journal = read_journal(journal_of(sessions))
     assert [a.get("value", "-") for a in journal.answers() if a.get("secret")] == ["-", "-"]
     written = every_file_text(sessions) + result.stdout + result.stderr

@@ -137,14 +137,14 @@ def newest_unfinished(sessions_dir: Path) -> JournalRecord | None:
 def session_flow(record: JournalRecord, override: Path | None = None) -> LoadedFlow:
     """Load the flow the session was walking: `override`, else where the
     call started it (its absolute path, then the path as given)."""
-    from callflow.loader import load_flow
+    from callflow.ready import load_for_call
 
     if override is not None:
-        return load_flow(str(override))
+        return load_for_call(str(override))
     candidates = [str(record.start[k]) for k in ("flow_abspath", "flow_path") if record.start.get(k)]
     for candidate in candidates:
         if os.path.isfile(candidate):
-            return load_flow(candidate)
+            return load_for_call(candidate)
     shown = candidates[-1] if candidates else "(not recorded)"
     raise FlowFileMissing(
         f"the flow file of session {record.session_id} is not found: {shown}. "

@@ -80,11 +80,11 @@ def rehearse(
 
 def _load(path: Path) -> tuple[LoadedScenario, LoadedFlow]:
     from callflow.errors import FlowLoadError
-    from callflow.loader import load_flow
+    from callflow.ready import load_for_call
     from callflow.scenario import check_against_flow, load_scenario
 
     scenario = load_scenario(str(path))
-    flow = load_flow(scenario.flow_path)
+    flow = load_for_call(scenario.flow_path)
     check_against_flow(scenario, flow)
     if scenario.todos:
         from callflow.diagnostics import Diagnostic, Severity

@@ -4,13 +4,16 @@ the ticket and invoice summary, saved as a JSON and a Markdown receipt."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from callflow.commands._common import fail, user_errors
 from callflow.commands._live import Agent, AsJson, ReceiptsDir, SessionsDir
 from callflow.errors import ExitCode
+
+if TYPE_CHECKING:
+    from callflow.loader import LoadedFlow
 
 HELP = """Walk a call script step by step and end with the ticket and invoice summary.
 
@@ -56,10 +59,10 @@ def run(
             _run_live(flow, agent, sessions_dir, receipts_dir, save is not False, as_json)
 
 
-def _load(flow: Path):  # type: ignore[no-untyped-def]
-    from callflow.loader import load_flow
+def _load(flow: Path) -> LoadedFlow:
+    from callflow.ready import load_for_call
 
-    return load_flow(str(flow))
+    return load_for_call(str(flow))
 
 
 def _run_scripted(
