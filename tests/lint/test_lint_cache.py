@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from callflow import cachefiles
 from callflow.lint import cache, lint_paths
 
 BROKEN = "id: f\ntitle: F\nstart: A\nnodes:\n  A:\n    next: B\n"
@@ -20,8 +21,8 @@ BROKEN = "id: f\ntitle: F\nstart: A\nnodes:\n  A:\n    next: B\n"
 @pytest.fixture()
 def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(folder))
-    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    monkeypatch.setenv(cachefiles.CACHE_DIR_ENV, str(folder))
+    monkeypatch.delenv(cachefiles.NO_CACHE_ENV, raising=False)
     return folder
 
 
@@ -59,7 +60,7 @@ def test_an_odd_entry_is_a_miss_not_an_error(cache_folder: Path, tmp_path: Path)
 
 
 def test_caching_can_be_turned_off(cache_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(cache.NO_CACHE_ENV, "1")
+    monkeypatch.setenv(cachefiles.NO_CACHE_ENV, "1")
     path = tmp_path / "a.yaml"
     path.write_text(BROKEN, encoding="utf-8")
     assert [d.code for d in lint_paths([str(path)]).diagnostics] == ["CF102"]
@@ -78,6 +79,6 @@ def test_a_lint_of_remembered_files_does_not_import_the_models(cache_folder: Pat
         "heavy = [m for m in ('callflow.model', 'callflow.loader', 'callflow.lint.rules', 'yaml', 'pydantic') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    env = {**os.environ, cache.CACHE_DIR_ENV: str(cache_folder)}
+    env = {**os.environ, cachefiles.CACHE_DIR_ENV: str(cache_folder)}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
