@@ -62,15 +62,17 @@ def test_a_changed_text_is_validated_again(cache_dir: Path, tmp_path: Path) -> N
 
 def test_an_entry_others_could_write_is_not_trusted(cache_dir: Path) -> None:
     real = load_flow(str(D2)).flow
+    text = D2.read_text(encoding="utf-8")
     (entry,) = entries(cache_dir)
-    # Someone else's entry, holding a doctored flow, writable by all.
+    # A doctored flow in the entry: read when the entry is private ...
     entry.write_bytes(pickle.dumps(dataclasses.replace(real, title="Doctored")))
-    entry.chmod(0o666)
-    assert load_flow(str(D2)).flow.title == real.title
-    # The same doctored entry kept private would be read: the check is the permission.
     entry.chmod(0o600)
-    private = flowcache.load(D2.read_text(encoding="utf-8"))
-    assert private is not None and private.title == "Doctored"
+    doctored = flowcache.load(text)
+    assert doctored is not None and doctored.title == "Doctored"
+    # ... and ignored once others could have written it: the file is validated again.
+    entry.chmod(0o666)
+    assert flowcache.load(text) is None
+    assert load_flow(str(D2)).flow.title == real.title
 
 
 def test_a_torn_entry_is_a_miss_not_an_error(cache_dir: Path) -> None:
