@@ -288,3 +288,22 @@ def test_ctrl_d_asks_like_ctrl_c(pipe: object) -> None:
     keys = [ENTER, ENTER, DOWN + ENTER, CTRL_D, DOWN + ENTER]
     with pytest.raises(SaveAndQuit):
         walk(keys, pipe)
+
+
+def test_a_fields_help_is_shown_on_its_own_line_before_its_prompt(pipe: object) -> None:
+    keys = [
+        DOWN + ENTER,  # Existing member? No
+        ENTER,  # One time support
+        "Printer" + ENTER,  # ticket title
+        "Error 79 after the update" + ENTER,  # description (has help)
+        "Alex" + ENTER,
+        "Sam" + ENTER,
+        ENTER,  # payment method
+        "T1" + ENTER,
+        "123456" + ENTER,
+    ]
+    session, _, screen = walk(keys, pipe)
+    assert session.ended
+    help_line = "ℹ Your professional interpretation of the issue the caller is describing."
+    assert help_line in screen
+    assert screen.index("Create Ticket") < screen.index(help_line)

@@ -99,6 +99,9 @@ class LivePrompter:
 
     def ask(self, session: Session, prompt: Prompt) -> object:
         typed = "" if prompt.previous is None else _as_text(prompt, session)
+        if prompt.question.help:
+            # On its own line: a long hint inside the prompt line would wrap it.
+            self.console.print(Text.assemble(("  ℹ ", "blue"), (prompt.question.help, "dim")))
         while True:
             question = self._question(session, prompt, typed)
             try:
@@ -232,8 +235,6 @@ def _text_instruction(question: Question) -> str:
             parts.append(question.pattern_hint)
         if not question.required:
             parts.append("optional: Enter to skip")
-        if question.help:
-            parts.append(question.help)
     return f"({'; '.join(parts)}) {TEXT_HINT}" if parts else TEXT_HINT
 
 
