@@ -214,7 +214,7 @@ def test_wrong_price_and_wrong_literal() -> None:
         """
     ) == [
         "f.yaml:5:20: CF010 error: 'abc' is not an amount for 'price' (write it like 35.00)",
-        "f.yaml:7:7: CF010 error: 'txt' is not valid for 'type': expected 'text', 'number', 'money', 'choice' or 'yesno' (did you mean 'text'?)",
+        "f.yaml:7:7: CF010 error: 'txt' is not valid for 'type': expected 'text', 'number', 'money', 'choice', 'yesno' or 'date' (did you mean 'text'?)",
     ]
 
 

@@ -130,7 +130,7 @@ def test_unknown_keys_wrong_values_and_two_step_kinds_are_refused(validator: Dra
         catalog:
           "310": {name: SESSION, price: thirty-five}
         fields:
-          f: {type: date, prompt: F}
+          f: {type: datetime, prompt: F}
         nodes:
           A:
             sectoin: Leads

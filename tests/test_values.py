@@ -216,3 +216,28 @@ def test_a_refused_secret_is_not_echoed() -> None:
     assert refused(field(secret=True, type="money"), " 99x ") == "the answer is not an amount (type it like 45.50)"
     assert refused(field(secret=True, type="yesno"), "sí") == "the answer is not yes or no"
     assert parse_answer(pin, "1234") == "1234"
+
+
+# -- dates ---------------------------------------------------------------------------
+
+DATE = field(type="date")
+
+
+def test_a_date_is_written_year_month_day_and_kept_as_that_text() -> None:
+    assert parse_answer(DATE, " 2026-11-23 ") == "2026-11-23"
+    assert display_value(DATE, "2026-11-23") == "2026-11-23"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2026-13-45", "'2026-13-45' is not a day of the calendar"),
+        ("2026-02-30", "'2026-02-30' is not a day of the calendar"),
+        ("23/11/2026", "'23/11/2026' is not a date: write it YYYY-MM-DD, e.g. 2026-11-23"),
+        ("20261123", "'20261123' is not a date: write it YYYY-MM-DD, e.g. 2026-11-23"),
+    ],
+)
+def test_a_date_that_is_not_one_is_refused(typed: str, message: str) -> None:
+    with pytest.raises(InvalidAnswer) as refused:
+        parse_answer(DATE, typed)
+    assert str(refused.value) == message

@@ -62,7 +62,7 @@ Price = Annotated[Decimal, AtLeast(0), Check(cents), Doc("A price in the flow's 
 # Names every flow has; a field or constant may not take one of them.
 BUILTIN_NAMES = frozenset({"agent", "subtotal", "past_due", "total", "paid", "due"})
 AMOUNT_NAMES = frozenset({"subtotal", "past_due", "total", "paid", "due"})
-FIELD_TYPES = ("text", "number", "money", "choice", "yesno")
+FIELD_TYPES = ("text", "number", "money", "choice", "yesno", "date")
 
 # Every model refuses keys it does not know (a misspelt key is an error, not ignored).
 STRICT = {"extra": "forbid"}
@@ -124,7 +124,7 @@ class InputField:
 
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     prompt: Text
-    type: Literal["text", "number", "money", "choice", "yesno"] = "text"
+    type: Literal["text", "number", "money", "choice", "yesno", "date"] = "text"
     help: str | None = None
     required: bool = True
     secret: Annotated[bool, Doc("Read without echo; never written to journal or receipt.")] = False

@@ -230,6 +230,8 @@ def _text_instruction(question: Question) -> str:
         parts.append("amount, e.g. 45.50")
     elif kind == "number":
         parts.append("a number")
+    elif kind == "date":
+        parts.append("a date, YYYY-MM-DD")
     if not isinstance(question, Choose):
         if question.pattern_hint:
             parts.append(question.pattern_hint)

@@ -79,7 +79,7 @@ def _todo_comment(answer: RouteAnswer, route: Route, currency: str) -> str:
         elif question.pattern:
             parts.append(f"must match {question.pattern}")
         else:
-            parts.append({"money": "an amount", "number": "a number"}.get(kind, "text"))
+            parts.append({"money": "an amount", "number": "a number", "date": "a date, YYYY-MM-DD"}.get(kind, "text"))
         if not question.required:
             parts.append("optional (write \"\" to skip)")
     needs = route_needs(route, answer.field_id)

@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from callflow import conditions
@@ -26,6 +27,7 @@ from callflow.values import (
     question_type,
 )
 
+EXAMPLE_DATE = date(2026, 11, 23)
 WORDS = ("Alex Morgan", "Printer offline", "Sam Rivera", "Laptop won't boot", "Jordan Lee", "Email not syncing")
 PATTERN_TRIES = 50
 
@@ -131,6 +133,8 @@ def random_answer(
         else:
             value = Decimal(rng.randint(int(low), int(high)))
         return _amount_text(value) if money else str(value)
+    if kind == "date":
+        return (EXAMPLE_DATE + timedelta(days=rng.randint(-400, 400))).isoformat()
     if question.pattern is not None:
         return _pattern_text(question, rng, field_id)
     return f"{rng.choice(WORDS)} {rng.randint(1, 999)}"
@@ -148,6 +152,8 @@ def example_answer(field_id: str, question: Question, currency: str = "USD") -> 
         low, high = _bounds(question, money=kind == "money")
         value = min(max(Decimal(25), low), high)
         return _amount_text(value) if kind == "money" else str(value.normalize())
+    if kind == "date":
+        return EXAMPLE_DATE.isoformat()
     if question.pattern is not None:
         return _pattern_text(question, random.Random(f"example:{field_id}"), field_id)
     return f"Sample {field_id.replace('_', ' ')}"
@@ -171,6 +177,14 @@ def candidate_answers(field_id: str, question: Question, telling: Telling, curre
         for literal in sorted(v for v in literals if isinstance(v, Decimal)):
             for value in (literal, literal + 1, literal - 1):
                 found.append(_amount_text(value) if kind == "money" else str(value))
+    elif kind == "date":
+        # The day a condition names, and the days either side of it.
+        for written in sorted(v for v in literals if isinstance(v, str)):
+            try:
+                day = date.fromisoformat(written)
+            except ValueError:
+                continue
+            found += [(day + timedelta(days=d)).isoformat() for d in (0, 1, -1)]
     else:
         found += sorted(str(v) for v in literals if isinstance(v, str))
         found += [str(v) for v in literals if isinstance(v, Decimal)]

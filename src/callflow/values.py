@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from callflow.cardmask import mask_card_numbers
@@ -17,6 +18,7 @@ from callflow.money import format_money, parse_amount
 
 Value = str | Decimal | bool | None
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YES = {"y", "yes", "true", "1", "on"}
 _NO = {"n", "no", "false", "0", "off"}
 _TYPED_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
@@ -100,6 +102,8 @@ def _parse_answer(question: Question, raw: object, currency: str) -> Value:
         if question.min is None and amount < 0:
             raise InvalidAnswer("an amount cannot be negative")
         return amount
+    if kind == "date":
+        return parse_date(text)
     if kind == "number":
         # Commas only as thousands separators: '1,5' is not silently 15.
         if not _TYPED_NUMBER.fullmatch(text):
@@ -128,6 +132,16 @@ def _check_range(question: InputField, value: Decimal, show: Callable[[Decimal],
         raise InvalidAnswer(f"must be at least {show(question.min)}")
     if question.max is not None and value > question.max:
         raise InvalidAnswer(f"must be at most {show(question.max)}")
+
+
+def parse_date(text: str) -> str:
+    """A calendar date written YYYY-MM-DD, kept as that text (so dates compare in order)."""
+    if not _ISO_DATE.fullmatch(text):
+        raise InvalidAnswer(f"'{text}' is not a date: write it YYYY-MM-DD, e.g. 2026-11-23")
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InvalidAnswer(f"'{text}' is not a day of the calendar") from None
 
 
 def display_value(question: Question, value: Value, currency: str = "USD") -> str:

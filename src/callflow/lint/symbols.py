@@ -44,7 +44,7 @@ class Symbol(NamedTuple):
             return "an amount"
         if self.kind in ("agent", "catalog"):
             return "text" if self.type == "text" else "an amount"
-        return {"yesno": "a yes/no field", "choice": "a choice field", "money": "a money field"}.get(
+        return {"yesno": "a yes/no field", "choice": "a choice field", "money": "a money field", "date": "a date field"}.get(
             self.type, f"a {self.type} field"
         )
 
