@@ -4,7 +4,6 @@ every call must keep."""
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 from collections import Counter
 from enum import Enum
@@ -68,6 +67,9 @@ def walk(
         loaded = load_flow(str(flow))
         coverage = FlowCoverage.of(loaded.flow, loaded.path)
         if random_walks:
+            # Imported here: secrets pulls in hashlib, which `callflow --help` need not pay for.
+            import secrets
+
             from callflow.randomwalk import random_walks as run_random
 
             chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
