@@ -43,6 +43,11 @@ ReceiptsDir = Annotated[
     ),
 ]
 Agent = Annotated[str | None, typer.Option("--agent", envvar=AGENT_ENV, help="Your name, said to the caller as {agent}.")]
+# A journalled call names its flow file; this finds it after it was moved.
+MovedFlow = Annotated[
+    Path | None,
+    typer.Option("--flow", help="The flow file, if it is no longer where the call started.", show_default=False),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")]
 
 

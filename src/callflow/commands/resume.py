@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from callflow.commands._common import fail, user_errors
-from callflow.commands._live import Agent, AsJson, ReceiptsDir, SessionsDir
+from callflow.commands._live import Agent, AsJson, MovedFlow, ReceiptsDir, SessionsDir
 from callflow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -60,10 +60,7 @@ def resume(
     ] = None,
     sessions_dir: SessionsDir = Path("sessions"),
     receipts_dir: ReceiptsDir = None,
-    flow: Annotated[
-        Path | None,
-        typer.Option("--flow", help="The flow file, if it is no longer where the call started.", show_default=False),
-    ] = None,
+    flow: MovedFlow = None,
     agent: Agent = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Go on without asking when the flow changed or answers no longer fit.")

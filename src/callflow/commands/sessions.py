@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from callflow.commands._common import user_errors
-from callflow.commands._live import ReceiptsDir, SessionsDir
+from callflow.commands._live import MovedFlow, ReceiptsDir, SessionsDir
 
 HELP = """The calls kept in the sessions folder: list them, or write a receipt again.
 
@@ -80,10 +80,7 @@ def export_command(
     session_id: Annotated[str, typer.Argument(help="The session id, or its start or end.", show_default=False)],
     sessions_dir: SessionsDir = Path("sessions"),
     receipts_dir: ReceiptsDir = None,
-    flow: Annotated[
-        Path | None,
-        typer.Option("--flow", help="The flow file, if it is no longer where the call started.", show_default=False),
-    ] = None,
+    flow: MovedFlow = None,
     as_json: Annotated[bool, typer.Option("--json", help="Also print the receipt JSON on stdout.")] = False,
 ) -> None:
     import json
