@@ -30,6 +30,7 @@ RECORDED: dict[str, CondValue] = {
     "code": "012",
     "word": "abc",
     "empty": "",
+    "go_live": "2026-12-02",  # a date field keeps its answer as YYYY-MM-DD text
 }
 
 
@@ -102,6 +103,8 @@ def test_dotted_names_are_names_looked_up_whole() -> None:
         ("x in ['a' 'b']", "expected ',' or ']' in the list", 10),
         ("and == 1", "'and' cannot stand here", 0),
         ("x == ==", "unexpected '=='", 5),
+        ("due < 2026-12-01", "a date is compared as text in quotes: write '2026-12-01'", 6),
+        ("x > 5-3", "unexpected '-3' (join conditions with 'and' or 'or')", 5),
     ],
 )
 def test_syntax_errors_say_what_and_where(text: str, message: str, offset: int) -> None:
@@ -136,6 +139,9 @@ def test_check_condition_is_the_models_validator() -> None:
         ("owed == 45.5", True),
         ("zero > 0", False),
         ("plan == 'help_desk'", True),
+        ("go_live >= '2026-12-01'", True),
+        ("go_live < '2026-12-02'", False),
+        ("go_live == '2026-12-02'", True),
         ("plan != 'help_desk'", False),
         ("plan in ['remote_access', 'help_desk']", True),
         ("plan in ['remote_access']", False),

@@ -116,9 +116,18 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
             raise ConditionError(f"unexpected '{text[start]}' in condition", start)
         kind = match.lastgroup or ""
         value = match.group(kind)
+        if kind == "number" and text.startswith("-", match.end()):
+            _refuse_bare_date(text, match.start(kind))
         tokens.append((kind, value, match.start(kind)))
         pos = match.end()
     return tokens
+
+
+def _refuse_bare_date(text: str, start: int) -> None:
+    """`when_due < 2026-12-01` would read as a subtraction: dates are text."""
+    bare = re.compile(r"\d{4}-\d{2}-\d{2}(?![0-9])").match(text, start)
+    if bare:
+        raise ConditionError(f"a date is compared as text in quotes: write '{bare.group()}'", start)
 
 
 class _Parser:

@@ -19,7 +19,7 @@ CATALOG_PARTS = ("price", "name")
 class Symbol(NamedTuple):
     name: str
     kind: str  # "constant", "field", "choose", "agent", "amount" or "catalog"
-    type: str  # "text", "number", "money", "choice" or "yesno"
+    type: str  # "text", "number", "money", "choice", "yesno" or "date"
     options: tuple[ChoiceOption | RouteOption, ...] = ()
     secret: bool = False
     required: bool = True

@@ -19,6 +19,7 @@ from callflow.lint.evaluation import (
 from callflow.lint.rule import ERROR, WARNING, Rule
 from callflow.lint.symbols import Symbol, did_you_mean
 from callflow.lint.valuesets import VState
+from callflow.values import InvalidAnswer, parse_date
 
 TYPE_MISMATCH = Rule("CF210", "type-mismatch", ERROR, "a comparison with a value of the wrong type, never true")
 NEVER_TRUE = Rule("CF211", "never-true", WARNING, "a `when:` or route condition that can never hold where it stands")
@@ -107,6 +108,14 @@ def _literal_problem(symbol: Symbol, op: str, value: Value) -> str | None:
         if isinstance(value, bool):
             return f"{what}: compare it with a number, not yes/no"
         return None
+    if symbol.type == "date":
+        if isinstance(value, str):
+            try:
+                parse_date(value.strip())
+            except InvalidAnswer:
+                return f"{what} and '{value}' is not a date, so this is never true: write it YYYY-MM-DD, e.g. '2026-12-01'"
+            return None
+        return f"{what}: compare it with a date in quotes, e.g. '2026-12-01'"
     if symbol.type == "choice":
         keys = symbol.option_keys
         listed = ", ".join(f"'{k}'" for k in keys)
