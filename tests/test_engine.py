@@ -561,3 +561,37 @@ def test_catalog_placeholders_read_price_and_name_of_any_item_code(make_flow: Ma
         "HALF SESSION costs $17.50.",  # item codes may hold dots
         "[_____] [_____] [_____]",  # a misspelt attribute is a blank, not the item's name
     ]
+
+
+def test_a_condition_compares_with_a_catalog_price_as_an_amount(make_flow: MakeFlow) -> None:
+    flow = make_flow(
+        """\
+        id: c
+        title: C
+        start: A
+        catalog:
+          "310": {name: ONE-TIME REMOTE SESSION, price: 35}
+          "310.1": {name: HALF SESSION, price: 17.5}
+        fields:
+          budget: {type: money, prompt: Budget}
+        nodes:
+          A:
+            steps:
+              - ask: budget
+            routes:
+              - if: budget >= catalog.310.price
+                goto: WHOLE
+              - if: budget >= catalog.310.1.price and catalog.310.1.name == 'HALF SESSION'
+                goto: HALF
+              - else: NONE
+          WHOLE: {end: whole}
+          HALF: {end: half}
+          NONE: {end: none}
+        """
+    )
+    outcomes = {}
+    for budget in ("35.00", "34.99", "17.50", "17.49"):
+        session = Session(flow)
+        session.answer(budget)
+        outcomes[budget] = summarize(session).outcome
+    assert outcomes == {"35.00": "whole", "34.99": "half", "17.50": "half", "17.49": "none"}

@@ -57,6 +57,7 @@ from callflow.model import (
     PaymentStep,
     SayStep,
     TicketStep,
+    catalog_reference,
 )
 from callflow.money import ZERO, cents, format_money
 from callflow.templates import render
@@ -239,7 +240,7 @@ class Session:
     # -- names, for conditions and placeholders ----------------------------------
 
     def value(self, name: str) -> Value:
-        """A recorded field, constant or amount by name; None if not known yet."""
+        """A recorded field, constant, amount or catalog price/name by name; None if not known yet."""
         if name in self._values:
             return self._values[name]
         if name in self.flow.constants:
@@ -249,6 +250,10 @@ class Session:
             return cents(getattr(totals, name))
         if name == "agent":
             return self.agent
+        reference = catalog_reference(name)
+        item = None if reference is None else self.flow.catalog.get(reference[0])
+        if item is not None and reference is not None:
+            return item.price if reference[1] == "price" else item.name
         return None
 
     def text(self, name: str) -> str | None:
@@ -261,13 +266,6 @@ class Session:
             if not isinstance(question, Choose) and question.secret:
                 return SECRET_SHOWN
             return display_value(question, value, self.flow.currency)
-        if name.startswith("catalog."):
-            # Item codes may hold dots (310.1): the attribute is the last part.
-            code, _, attribute = name[len("catalog.") :].rpartition(".")
-            item = self.flow.catalog.get(code)
-            if item is None or attribute not in ("price", "name"):
-                return None
-            return format_money(item.price, self.flow.currency) if attribute == "price" else item.name
         value = self.value(name)
         if isinstance(value, Decimal):
             return format_money(value, self.flow.currency)

@@ -62,6 +62,17 @@ Price = Annotated[Decimal, AtLeast(0), Check(cents), Doc("A price in the flow's 
 # Names every flow has; a field or constant may not take one of them.
 BUILTIN_NAMES = frozenset({"agent", "subtotal", "past_due", "total", "paid", "due"})
 AMOUNT_NAMES = frozenset({"subtotal", "past_due", "total", "paid", "due"})
+CATALOG_PARTS = ("price", "name")
+
+
+def catalog_reference(name: str) -> tuple[str, str] | None:
+    """(code, part) of a name `catalog.<code>.price|name`, else None. Item codes
+    may hold dots (310.1), so the part is what follows the last dot."""
+    if not name.startswith("catalog."):
+        return None
+    code, _, part = name[len("catalog.") :].rpartition(".")
+    return (code, part) if code and part in CATALOG_PARTS else None
+
 FIELD_TYPES = ("text", "number", "money", "choice", "yesno", "date")
 
 # Every model refuses keys it does not know (a misspelt key is an error, not ignored).

@@ -11,9 +11,7 @@ import difflib
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from callflow.model import AMOUNT_NAMES, ChoiceOption, Flow, RouteOption
-
-CATALOG_PARTS = ("price", "name")
+from callflow.model import AMOUNT_NAMES, CATALOG_PARTS, ChoiceOption, Flow, RouteOption, catalog_reference
 
 
 class Symbol(NamedTuple):
@@ -74,19 +72,16 @@ class Symbols:
     def resolve(self, name: str) -> Symbol | None:
         """The symbol a placeholder or condition name stands for, or None."""
         found = self.table.get(name)
-        if found is not None or not name.startswith("catalog."):
+        reference = catalog_reference(name) if found is None else None
+        if reference is None or reference[0] not in self.flow.catalog:
             return found
-        parts = name.split(".")
-        if len(parts) != 3 or parts[2] not in CATALOG_PARTS or parts[1] not in self.flow.catalog:
-            return None
-        return Symbol(name, "catalog", "money" if parts[2] == "price" else "text")
+        return Symbol(name, "catalog", "money" if reference[1] == "price" else "text")
 
-    def catalog_code(self, name: str) -> str | None:
+    @staticmethod
+    def catalog_code(name: str) -> str | None:
         """The item code of a well-formed `catalog.<code>.price|name`."""
-        parts = name.split(".")
-        if len(parts) == 3 and parts[0] == "catalog" and parts[2] in CATALOG_PARTS:
-            return parts[1]
-        return None
+        reference = catalog_reference(name)
+        return None if reference is None else reference[0]
 
     def names(self) -> list[str]:
         catalog = [f"catalog.{code}.{part}" for code in self.flow.catalog for part in CATALOG_PARTS]

@@ -9,10 +9,11 @@ from callflow.conditions import names as condition_names
 from callflow.diagnostics import Diagnostic
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, Rule
-from callflow.lint.symbols import CATALOG_PARTS, did_you_mean
+from callflow.lint.symbols import did_you_mean
 from callflow.model import (
     AMOUNT_NAMES,
     BUILTIN_NAMES,
+    CATALOG_PARTS,
     AskStep,
     ItemRef,
     ItemStep,
@@ -49,10 +50,13 @@ def _unknown(ctx: LintContext, name: str) -> tuple[Rule, str] | None:
     code = symbols.catalog_code(name)
     if code is not None:
         return UNKNOWN_ITEM, f"catalog item '{code}' is not defined{did_you_mean(code, catalog)}"
-    parts = name.split(".")
-    if parts[0] == "catalog" and len(parts) >= 2 and parts[1] in catalog:
-        options = " or ".join(f"catalog.{parts[1]}.{part}" for part in CATALOG_PARTS)
-        return UNKNOWN_NAME, f"'{name}' is not a catalog placeholder: use {options}"
+    if name.startswith("catalog."):
+        # `catalog.310` or `catalog.310.cost`: a known item, a part that is not.
+        rest = name[len("catalog.") :]
+        known = next((c for c in (rest, rest.rpartition(".")[0]) if c in catalog), None)
+        if known is not None:
+            options = " or ".join(f"catalog.{known}.{part}" for part in CATALOG_PARTS)
+            return UNKNOWN_NAME, f"'{name}' is not a catalog placeholder: use {options}"
     return UNKNOWN_NAME, f"'{name}' is not defined in this flow{did_you_mean(name, symbols.names())}"
 
 
