@@ -251,8 +251,7 @@ class Session:
         if name == "agent":
             return self.agent
         reference = catalog_reference(name)
-        item = None if reference is None else self.flow.catalog.get(reference[0])
-        if item is not None and reference is not None:
+        if reference is not None and (item := self.flow.catalog.get(reference[0])) is not None:
             return item.price if reference[1] == "price" else item.name
         return None
 

@@ -62,6 +62,7 @@ Price = Annotated[Decimal, AtLeast(0), Check(cents), Doc("A price in the flow's 
 # Names every flow has; a field or constant may not take one of them.
 BUILTIN_NAMES = frozenset({"agent", "subtotal", "past_due", "total", "paid", "due"})
 AMOUNT_NAMES = frozenset({"subtotal", "past_due", "total", "paid", "due"})
+FIELD_TYPES = ("text", "number", "money", "choice", "yesno", "date")
 CATALOG_PARTS = ("price", "name")
 
 
@@ -73,7 +74,6 @@ def catalog_reference(name: str) -> tuple[str, str] | None:
     code, _, part = name[len("catalog.") :].rpartition(".")
     return (code, part) if code and part in CATALOG_PARTS else None
 
-FIELD_TYPES = ("text", "number", "money", "choice", "yesno", "date")
 
 # Every model refuses keys it does not know (a misspelt key is an error, not ignored).
 STRICT = {"extra": "forbid"}
