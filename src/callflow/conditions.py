@@ -125,9 +125,11 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
 
 def _refuse_bare_date(text: str, start: int) -> None:
     """`when_due < 2026-12-01` would read as a subtraction: dates are text."""
-    bare = re.compile(r"\d{4}-\d{2}-\d{2}(?![0-9])").match(text, start)
-    if bare:
-        raise ConditionError(f"a date is compared as text in quotes: write '{bare.group()}'", start)
+    from callflow.dates import loose_date_at  # only for this rare mistake
+
+    written = loose_date_at(text, start)
+    if written is not None:
+        raise ConditionError(f"a date is compared as text in quotes: write '{written}'", start)
 
 
 class _Parser:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from callflow import conditions
+from callflow.dates import calendar_day
 from callflow.flowindex import Question
 from callflow.model import Flow, IfRoute, InputField
 from callflow.regexgen import PatternNotSupported, generate
@@ -180,11 +181,14 @@ def candidate_answers(field_id: str, question: Question, telling: Telling, curre
     elif kind == "date":
         # The day a condition names, and the days either side of it.
         for written in sorted(v for v in literals if isinstance(v, str)):
-            try:
-                day = date.fromisoformat(written)
-            except ValueError:
+            day = calendar_day(written)
+            if day is None:
                 continue
-            found += [(day + timedelta(days=d)).isoformat() for d in (0, 1, -1)]
+            for offset in (0, 1, -1):
+                try:
+                    found.append((day + timedelta(days=offset)).isoformat())
+                except OverflowError:  # the day after 9999-12-31
+                    continue
     else:
         found += sorted(str(v) for v in literals if isinstance(v, str))
         found += [str(v) for v in literals if isinstance(v, Decimal)]

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from callflow.cardmask import mask_card_numbers
+from callflow.dates import ISO_DATE, calendar_day
 from callflow.flowindex import Question
 from callflow.model import ChoiceOption, Choose, InputField, RouteOption
 from callflow.money import format_money, parse_amount
 
 Value = str | Decimal | bool | None
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YES = {"y", "yes", "true", "1", "on"}
 _NO = {"n", "no", "false", "0", "off"}
 _TYPED_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
@@ -136,12 +135,11 @@ def _check_range(question: InputField, value: Decimal, show: Callable[[Decimal],
 
 def parse_date(text: str) -> str:
     """A calendar date written YYYY-MM-DD, kept as that text (so dates compare in order)."""
-    if not _ISO_DATE.fullmatch(text):
+    if not ISO_DATE.fullmatch(text):
         raise InvalidAnswer(f"'{text}' is not a date: write it YYYY-MM-DD, e.g. 2026-11-23")
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InvalidAnswer(f"'{text}' is not a day of the calendar") from None
+    if calendar_day(text) is None:
+        raise InvalidAnswer(f"'{text}' is not a day of the calendar")
+    return text
 
 
 def display_value(question: Question, value: Value, currency: str = "USD") -> str:

@@ -28,7 +28,7 @@ MAX_ASSIGNMENTS = 256
 class Opaque(NamedTuple):
     """A value whose kind is known but not the value (it may be unrecorded)."""
 
-    kind: str  # "bool", "number", "text" or "any"
+    kind: str  # "bool", "number", "text", "date" or "any"
 
 
 Known = Value | Opaque
@@ -46,7 +46,7 @@ def kind_of(value: Known) -> str:
 
 def kind_of_type(field_type: str) -> str:
     """The kind of value a field type holds."""
-    return {"yesno": "bool", "money": "number", "number": "number"}.get(field_type, "text")
+    return {"yesno": "bool", "money": "number", "number": "number", "date": "date"}.get(field_type, "text")
 
 
 def evaluate3(expr: Expr, lookup: Callable[[str], Known]) -> bool | None:
@@ -102,6 +102,9 @@ def comparable(op: str, a: Known, b: Known) -> bool:
         return ka == kb and op not in ORDERING
     if ka == kb:
         return True
+    if "date" in (ka, kb):
+        # A date is text written YYYY-MM-DD: never plain digits, so never equal to a number.
+        return "text" in (ka, kb)
     # Text compares with a number only when it is plain digits.
     text = a if ka == "text" else b
     return isinstance(text, Opaque) or (isinstance(text, str) and _DIGITS.fullmatch(text) is not None)
@@ -120,14 +123,14 @@ def _nothing(_name: str) -> Value:
 
 
 def fixed_value(symbols: Symbols, name: str) -> Known:
-    """A constant's text, or the kind of value a name holds."""
+    """A constant's text or a catalog item's price or name, or the kind of value a name holds."""
     cache = symbols.fixed_values
     found = cache.get(name, _NOT_YET)
     if found is _NOT_YET:
         symbol = symbols.resolve(name)
         if symbol is None:
             found = Opaque("any")
-        elif symbol.kind == "constant":
+        elif symbol.kind in ("constant", "catalog"):
             found = symbol.value
         else:
             found = Opaque(kind_of_type(symbol.type))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import NamedTuple
 
 from callflow.model import AMOUNT_NAMES, CATALOG_PARTS, ChoiceOption, Flow, RouteOption, catalog_reference
@@ -21,7 +22,7 @@ class Symbol(NamedTuple):
     options: tuple[ChoiceOption | RouteOption, ...] = ()
     secret: bool = False
     required: bool = True
-    value: str | None = None  # a constant's text
+    value: str | Decimal | None = None  # a constant's text, a catalog item's price or name
 
     @property
     def recorded(self) -> bool:
@@ -75,13 +76,10 @@ class Symbols:
         reference = catalog_reference(name) if found is None else None
         if reference is None or reference[0] not in self.flow.catalog:
             return found
-        return Symbol(name, "catalog", "money" if reference[1] == "price" else "text")
-
-    @staticmethod
-    def catalog_code(name: str) -> str | None:
-        """The item code of a well-formed `catalog.<code>.price|name`."""
-        reference = catalog_reference(name)
-        return None if reference is None else reference[0]
+        item = self.flow.catalog[reference[0]]
+        if reference[1] == "price":
+            return Symbol(name, "catalog", "money", value=item.price)
+        return Symbol(name, "catalog", "text", value=item.name)
 
     def names(self) -> list[str]:
         catalog = [f"catalog.{code}.{part}" for code in self.flow.catalog for part in CATALOG_PARTS]

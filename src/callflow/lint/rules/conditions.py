@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from callflow.conditions import Compare, Literal, Name, Value, comparisons
+from callflow.dates import calendar_day
 from callflow.diagnostics import Diagnostic
 from callflow.lint.context import ConditionSite, LintContext
 from callflow.lint.evaluation import (
@@ -19,7 +20,6 @@ from callflow.lint.evaluation import (
 from callflow.lint.rule import ERROR, WARNING, Rule
 from callflow.lint.symbols import Symbol, did_you_mean
 from callflow.lint.valuesets import VState
-from callflow.values import InvalidAnswer, parse_date
 
 TYPE_MISMATCH = Rule("CF210", "type-mismatch", ERROR, "a comparison with a value of the wrong type, never true")
 NEVER_TRUE = Rule("CF211", "never-true", WARNING, "a `when:` or route condition that can never hold where it stands")
@@ -110,11 +110,10 @@ def _literal_problem(symbol: Symbol, op: str, value: Value) -> str | None:
         return None
     if symbol.type == "date":
         if isinstance(value, str):
-            try:
-                parse_date(value.strip())
-            except InvalidAnswer:
-                return f"{what} and '{value}' is not a date, so this is never true: write it YYYY-MM-DD, e.g. '2026-12-01'"
-            return None
+            # Exactly as written: the engine compares the text, so ' 2026-12-01' sorts before every date.
+            if calendar_day(value) is not None:
+                return None
+            return f"{what} and '{value}' is not a date, so this is {_outcome(op)}: write it YYYY-MM-DD, e.g. '2026-12-01'"
         return f"{what}: compare it with a date in quotes, e.g. '2026-12-01'"
     if symbol.type == "choice":
         keys = symbol.option_keys
@@ -130,10 +129,15 @@ def _literal_problem(symbol: Symbol, op: str, value: Value) -> str | None:
         for option in symbol.options:
             if option.label.strip().casefold() == text.strip().casefold():
                 return f"'{text}' is the label of an option of '{name}'; conditions compare values: write '{option.key}'"
-        return f"'{text}' is not a value of '{name}' (its values: {listed}), so this is never true{did_you_mean(text, keys)}"
+        return f"'{text}' is not a value of '{name}' (its values: {listed}), so this is {_outcome(op)}{did_you_mean(text, keys)}"
     if isinstance(value, bool):
         return f"{what} and never equals yes/no: write '{'yes' if value else 'no'}' in quotes"
     return None
+
+
+def _outcome(op: str) -> str:
+    """What a comparison of one kind with a value the field never holds comes to."""
+    return "always true once it is answered" if op == "!=" else "never true"
 
 
 def _same_number(key: str, value: Decimal) -> bool:

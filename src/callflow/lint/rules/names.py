@@ -20,6 +20,7 @@ from callflow.model import (
     PastDueStep,
     PaymentStep,
     TicketStep,
+    catalog_reference,
 )
 
 UNKNOWN_NAME = Rule("CF201", "unknown-name", ERROR, "a placeholder or condition names nothing the flow defines")
@@ -47,8 +48,9 @@ def _unknown(ctx: LintContext, name: str) -> tuple[Rule, str] | None:
     if symbols.resolve(name) is not None:
         return None
     catalog = ctx.flow.catalog
-    code = symbols.catalog_code(name)
-    if code is not None:
+    reference = catalog_reference(name)
+    if reference is not None:
+        code = reference[0]
         return UNKNOWN_ITEM, f"catalog item '{code}' is not defined{did_you_mean(code, catalog)}"
     if name.startswith("catalog."):
         # `catalog.310` or `catalog.310.cost`: a known item, a part that is not.

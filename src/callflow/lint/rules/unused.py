@@ -9,7 +9,7 @@ from callflow.conditions import names as condition_names
 from callflow.diagnostics import Diagnostic
 from callflow.lint.context import LintContext
 from callflow.lint.rule import WARNING, Rule
-from callflow.model import AskStep, ItemRef, ItemStep, TicketStep
+from callflow.model import AskStep, ItemRef, ItemStep, TicketStep, catalog_reference
 
 UNUSED_ITEM = Rule("CF212", "unused-item", WARNING, "a catalog item no step or placeholder uses")
 UNUSED_FIELD = Rule("CF213", "unused-field", WARNING, "a field no node asks")
@@ -38,9 +38,9 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     for condition in ctx.condition_sites:
         names.update(n.name for n in condition_names(condition.expr))
     for name in names:
-        code = ctx.symbols.catalog_code(name)
-        if code is not None:
-            items.add(code)
+        reference = catalog_reference(name)
+        if reference is not None:
+            items.add(reference[0])
     for code in flow.catalog:
         if code not in items:
             yield ctx.report(
