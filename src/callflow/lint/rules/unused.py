@@ -41,31 +41,14 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
         reference = catalog_reference(name)
         if reference is not None:
             items.add(reference[0])
-    for code in flow.catalog:
-        if code not in items:
-            yield ctx.report(
-                UNUSED_ITEM,
-                ("catalog", code),
-                f"catalog item '{code}' is never used: add it with '- item: \"{code}\"' or remove it",
-            )
-    for field_id in flow.fields:
-        if field_id not in asked:
-            yield ctx.report(
-                UNUSED_FIELD,
-                ("fields", field_id),
-                f"field '{field_id}' is never asked: ask it with '- ask: {field_id}' or remove it",
-            )
-    for key in flow.ticket_fields:
-        if key not in ticket_keys:
-            yield ctx.report(
-                UNUSED_TICKET_FIELD,
-                ("ticket_fields", key),
-                f"ticket field '{key}' is never set: set it in a '- ticket:' step or remove it",
-            )
-    for name in flow.constants:
-        if name not in names:
-            yield ctx.report(
-                UNUSED_CONSTANT,
-                ("constants", name),
-                f"constant '{name}' is never used: write {{{name}}} where it belongs or remove it",
-            )
+    # (rule, section of the flow, what it defines, what the flow uses, message)
+    unused = (
+        (UNUSED_ITEM, "catalog", flow.catalog, items, "catalog item '{0}' is never used: add it with '- item: \"{0}\"' or remove it"),
+        (UNUSED_FIELD, "fields", flow.fields, asked, "field '{0}' is never asked: ask it with '- ask: {0}' or remove it"),
+        (UNUSED_TICKET_FIELD, "ticket_fields", flow.ticket_fields, ticket_keys, "ticket field '{0}' is never set: set it in a '- ticket:' step or remove it"),
+        (UNUSED_CONSTANT, "constants", flow.constants, names, "constant '{0}' is never used: write {{{0}}} where it belongs or remove it"),
+    )
+    for rule, section, defined, used, message in unused:
+        for name in defined:
+            if name not in used:
+                yield ctx.report(rule, (section, name), message.format(name))
