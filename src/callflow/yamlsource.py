@@ -119,28 +119,78 @@ def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _events(text: str, path: str) -> Iterator[Any]:
-    """libyaml's events, with its errors turned into a syntax diagnostic."""
+    """libyaml's events, with its errors turned into a syntax diagnostic.
+
+    libyaml (from the one PyYAML 6.0.2 ships on) stops at a nesting depth of its
+    own, and its scanner reads far ahead inside flow collections (``[[[[…``), so
+    that error can come before the events that reach callflow's own depth
+    limit. Then the same text is read on with PyYAML's pure-Python parser, which
+    has no such limit and yields the same events, so callflow's limits decide
+    the code and position whatever libyaml does.
+    """
     import yaml  # here, not at the top: reading a cached flow needs no YAML
 
     parser = yaml.cyaml.CParser(text)
+    delivered = 0
     try:
         while True:
             try:
                 event = parser.get_event()
-            except yaml.MarkedYAMLError as exc:
-                mark = exc.problem_mark or exc.context_mark
-                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                problem = exc.problem or "invalid YAML"
-                if exc.context:
-                    problem = f"{exc.context}: {problem}"
-                raise YamlError([_problem(path, line, col, SYNTAX, f"YAML syntax error: {problem}")]) from None
             except yaml.YAMLError as exc:
-                raise YamlError([_problem(path, 1, 1, SYNTAX, f"YAML syntax error: {exc}")]) from None
+                if not _is_libyaml_depth_limit(exc):
+                    raise _syntax_problem(exc, path) from None
+                break
             if event is None:
                 return
+            delivered += 1
             yield event
     finally:
         parser.dispose()
+    yield from _python_events(text, path, skip=delivered)
+
+
+def _is_libyaml_depth_limit(exc: Exception) -> bool:
+    return "maximum nesting depth" in str(getattr(exc, "problem", "") or "")
+
+
+def _python_events(text: str, path: str, *, skip: int) -> Iterator[Any]:
+    """PyYAML's pure-Python parser's events after the first `skip` of them."""
+    import yaml
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class EventSource(Reader, Scanner, Parser):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+    source = EventSource(text)
+    seen = 0
+    while True:
+        try:
+            event = source.get_event()
+        except yaml.YAMLError as exc:
+            raise _syntax_problem(exc, path) from None
+        if event is None:
+            return
+        seen += 1
+        if seen > skip:
+            yield event
+
+
+def _syntax_problem(exc: Exception, path: str) -> YamlError:
+    import yaml
+
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{exc.context}: {problem}"
+        return YamlError([_problem(path, line, col, SYNTAX, f"YAML syntax error: {problem}")])
+    return YamlError([_problem(path, 1, 1, SYNTAX, f"YAML syntax error: {exc}")])
 
 
 def _where(event: Any) -> tuple[int, int]:
