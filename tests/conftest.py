@@ -14,8 +14,8 @@ import pytest
 # subprocesses the tests start inherit it.
 os.environ["CALLFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="callflow-test-cache-")
 
-from callflow.loader import LoadedFlow, load_flow, validate_text
-from callflow.model import Flow
+from callflow.flow.loader import LoadedFlow, load_flow, validate_text
+from callflow.flow.model import Flow
 
 ROOT = Path(__file__).resolve().parents[1]
 D2_FLOW = ROOT / "flows" / "anything-computers-intake.yaml"

@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from callflow.answers import load_answers
-from callflow.calls import CallRecorder, finish_call
-from callflow.engine import Prompt, Session
-from callflow.journal import read_journal
-from callflow.loader import load_flow
-from callflow.receipts import write_receipts
-from callflow.runner import drive
-from callflow.scripted import ScriptedFrontEnd
+from callflow.call.answers import load_answers
+from callflow.call.driver import drive
+from callflow.call.engine import Prompt, Session
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.flow.loader import load_flow
+from callflow.record.calls import CallRecorder
+from callflow.record.journalread import read_journal
+from callflow.record.receipts import write_receipts
+from callflow.terminal.callend import finish_call
 
 RUN_KEYS = ("session", "started_at", "ended_at", "duration_seconds")
 

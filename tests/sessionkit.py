@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callflow.answers import AnswerSet, load_answers
-from callflow.calls import CallRecorder, finish_call
-from callflow.engine import Session
-from callflow.journal import read_journal
-from callflow.loader import LoadedFlow, load_flow
-from callflow.runner import drive
-from callflow.scripted import ScriptedFrontEnd
+from callflow.call.answers import AnswerSet, load_answers
+from callflow.call.driver import drive
+from callflow.call.engine import Session
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.flow.loader import LoadedFlow, load_flow
+from callflow.record.calls import CallRecorder
+from callflow.record.journalread import read_journal
+from callflow.terminal.callend import finish_call
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from scenariokit import FLOWS, REPAIR_PAID, RUSH_REFUSED, cli, shop, write
 
-from callflow.coverage import FlowCoverage, reached_by
-from callflow.engine import Session
-from callflow.loader import load_flow
-from callflow.runner import drive
-from callflow.scenario import load_scenario
-from callflow.scripted import ScriptedFrontEnd
+from callflow.call.driver import drive
+from callflow.call.engine import Session
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.flow.loader import load_flow
+from callflow.testing.coverage import FlowCoverage, reached_by
+from callflow.testing.scenario import load_scenario
 
 CLOSING = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) errors?)? in \d+\.\d\ds$")
 
@@ -63,7 +63,7 @@ def test_coverage_counts_nodes_edges_and_ends_reached(tmp_path: Path) -> None:
     assert (len(coverage.nodes), len(coverage.edges), len(coverage.ends)) == (6, 6, 3)
 
     def walk(answers: dict[str, object]) -> None:
-        from callflow.answers import AnswerSet
+        from callflow.call.answers import AnswerSet
 
         session = Session(flow.flow, flow.index, agent="Dana")
         drive(session, ScriptedFrontEnd(AnswerSet.from_mapping(answers)))

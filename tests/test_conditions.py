@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from callflow.conditions import (
+from callflow.flow.conditions import (
     BoolOp,
     Compare,
     ConditionError,
@@ -19,7 +19,7 @@ from callflow.conditions import (
     names,
     parse_condition,
 )
-from callflow.conditions import Value as CondValue
+from callflow.flow.conditions import Value as CondValue
 
 RECORDED: dict[str, CondValue] = {
     "owed": Decimal("45.50"),

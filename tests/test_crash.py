@@ -19,9 +19,9 @@ import pytest
 from crashkit import check_kill, kill_calls, race_receipts, summary_part, tally
 from sessionkit import D2, cli, cli_process, d2_answer_files
 
-from callflow.answers import load_answers
-from callflow.journal import read_journal
-from callflow.loader import load_flow
+from callflow.call.answers import load_answers
+from callflow.flow.loader import load_flow
+from callflow.record.journalread import read_journal
 
 KILLS = 50
 SEED = 20261123

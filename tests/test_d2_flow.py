@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from callflow.answers import load_answers
+from callflow.call.answers import load_answers
+from callflow.call.driver import drive
+from callflow.call.engine import Session
+from callflow.call.events import Said, ToDo
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.call.summary import Summary, summarize
 from callflow.cli import app
-from callflow.engine import Session
-from callflow.events import Said, ToDo
-from callflow.loader import LoadedFlow
-from callflow.runner import drive
-from callflow.scripted import ScriptedFrontEnd
-from callflow.summary import Summary, summarize
+from callflow.flow.loader import LoadedFlow
 
 ROOT = Path(__file__).resolve().parents[1]
 D2_FLOW = ROOT / "flows" / "anything-computers-intake.yaml"

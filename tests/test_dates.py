@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from callflow.dates import calendar_day, loose_date_at
+from callflow.call.valuegen import Telling, candidate_answers
+from callflow.flow.dates import calendar_day, loose_date_at
+from callflow.flow.loader import load_flow
 from callflow.lint import lint_paths
-from callflow.loader import load_flow
-from callflow.randomwalk import random_walks
-from callflow.valuegen import Telling, candidate_answers
+from callflow.testing.randomwalk import random_walks
 
 FLOW = """\
 id: dates

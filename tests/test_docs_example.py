@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from callflow.engine import Session
-from callflow.loader import load_flow
-from callflow.summary import summarize
+from callflow.call.engine import Session
+from callflow.call.summary import summarize
+from callflow.flow.loader import load_flow
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "flow-format.md"
 

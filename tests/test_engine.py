@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from callflow.answers import AnswerSet, load_answers
-from callflow.engine import FlowError, Session
-from callflow.errors import AnswersError
-from callflow.events import (
+from callflow.call.answers import AnswerSet, load_answers
+from callflow.call.driver import drive
+from callflow.call.engine import FlowError, Session
+from callflow.call.events import (
     Ended,
     NodeEntered,
     Notified,
@@ -22,12 +22,12 @@ from callflow.events import (
     PaymentTaken,
     Said,
 )
-from callflow.flowindex import FlowIndex
-from callflow.model import Flow
-from callflow.runner import drive
-from callflow.scripted import ScriptedFrontEnd
-from callflow.summary import REDACTED, summarize
-from callflow.values import InvalidAnswer
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.call.summary import REDACTED, summarize
+from callflow.call.values import InvalidAnswer
+from callflow.flow.errors import AnswersError
+from callflow.flow.index import FlowIndex
+from callflow.flow.model import Flow
 
 MakeFlow = Callable[[str], Flow]
 

@@ -19,10 +19,10 @@ import pytest
 from typer.testing import CliRunner
 
 from callflow.cli import app
-from callflow.diagram import Walked, dot, mermaid, mermaid_ids
-from callflow.lint.graph import edges_of
-from callflow.loader import load_flow, validate_text
-from callflow.model import Flow
+from callflow.flow.diagram import Walked, dot, mermaid, mermaid_ids
+from callflow.flow.graph import edges_of
+from callflow.flow.loader import load_flow, validate_text
+from callflow.flow.model import Flow
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"

@@ -177,9 +177,9 @@ def test_attribute_names_in_placeholders_reach_nothing(tmp_path: Path, words: st
     assert result.returncode == 3, result.stderr
     assert f"{flow}:14:15: CF201 error: placeholder {words}" in result.stderr
     # ... and were it walked anyway, the engine would show a blank, reaching nothing.
-    from callflow.engine import Session
-    from callflow.events import Said
-    from callflow.loader import load_flow
+    from callflow.call.engine import Session
+    from callflow.call.events import Said
+    from callflow.flow.loader import load_flow
 
     loaded = load_flow(str(flow))
     session = Session(loaded.flow, loaded.index, agent="Dana")

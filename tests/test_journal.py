@@ -13,14 +13,15 @@ from typing import Any
 import pytest
 from sessionkit import PAYG, journal_of, load_d2, partial_call, scripted_call, standing
 
-from callflow import journal as journal_module
-from callflow.answers import load_answers
-from callflow.calls import CallRecorder
-from callflow.engine import Prompt, Session
-from callflow.events import Event
-from callflow.journal import Journal, JournalError, SessionBusy, read_journal
-from callflow.runner import BACK
-from callflow.scripted import ScriptedFrontEnd
+from callflow.call.answers import load_answers
+from callflow.call.driver import BACK
+from callflow.call.engine import Prompt, Session
+from callflow.call.events import Event
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.record import journal as journal_module
+from callflow.record.calls import CallRecorder
+from callflow.record.journal import Journal, JournalError, SessionBusy
+from callflow.record.journalread import read_journal
 
 
 class WatchingFrontEnd(ScriptedFrontEnd):

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from callflow.errors import ExitCode, FlowLoadError
-from callflow.loader import load_data, load_flow, validate_text
-from callflow.model import AskStep, Flow, ItemRef, ItemStep, SayStep
+from callflow.flow.errors import ExitCode, FlowLoadError
+from callflow.flow.loader import load_data, load_flow, validate_text
+from callflow.flow.model import Flow
+from callflow.flow.steps import AskStep, ItemRef, ItemStep, SayStep
 
 HEAD = """\
 id: t

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from callflow.money import ZERO, cents, format_money, parse_amount
+from callflow.flow.money import ZERO, cents, format_money, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from scenariokit import FLOWS, LOOP, cli, shop, write
 
-from callflow.loader import load_flow
-from callflow.paths import covering, enumerate_routes
-from callflow.routesearch import find_answers
+from callflow.flow.loader import load_flow
+from callflow.testing.paths import covering, enumerate_routes
+from callflow.testing.routesearch import find_answers
 
 D2 = FLOWS / "anything-computers-intake.yaml"
 

@@ -11,11 +11,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from callflow.engine import Prompt, Session
-from callflow.loader import load_flow
-from callflow.prompting import LivePrompter, SaveAndQuit
-from callflow.runner import drive
-from callflow.summary import summarize
+from callflow.call.driver import drive
+from callflow.call.engine import Prompt, Session
+from callflow.call.summary import summarize
+from callflow.flow.loader import load_flow
+from callflow.terminal.prompter import LivePrompter, SaveAndQuit
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"
@@ -237,7 +237,7 @@ def walk_with_notes(keys: list[str], pipe: object) -> tuple[Session, NotingPromp
     notes: list[tuple[str, str]] = []
 
     def keep(prompt: Prompt | None, text: str) -> str:
-        from callflow.cardmask import mask_card_numbers
+        from callflow.call.cardmask import mask_card_numbers
 
         kept = mask_card_numbers(text)
         notes.append((prompt.node_id if prompt else "", kept))

@@ -26,16 +26,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sessionkit import SECRET_FLOW, write
 
-from callflow.calls import CallRecorder
-from callflow.diagnostics import Diagnostic
-from callflow.engine import FlowError, Prompt, Session
-from callflow.errors import FlowLoadError
-from callflow.journal import read_journal
-from callflow.loader import LoadedFlow, load_flow
-from callflow.model import Choose
-from callflow.replay import SecretSource, replay
-from callflow.summary import summarize
-from callflow.values import InvalidAnswer, options_of, question_type
+from callflow.call.engine import FlowError, Prompt, Session
+from callflow.call.summary import summarize
+from callflow.call.values import InvalidAnswer, options_of, question_type
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.errors import FlowLoadError
+from callflow.flow.loader import LoadedFlow, load_flow
+from callflow.flow.model import Choose
+from callflow.record.calls import CallRecorder
+from callflow.record.journalread import read_journal
+from callflow.record.replay import SecretSource, replay
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "flows").glob("*.yaml"))}

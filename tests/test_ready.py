@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from callflow.call.ready import FlowNotReady, load_for_call
 from callflow.cli import app
-from callflow.ready import FlowNotReady, load_for_call
 
 BROKEN = textwrap.dedent(
     """\

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sessionkit import D2, PAYG, cli, journal_of, summary_part, unwritable
 
-from callflow import diskio, receipts
-from callflow.errors import ReceiptError
-from callflow.receipts import write_receipts
+from callflow.flow.errors import ReceiptError
+from callflow.record import diskio, receipts
+from callflow.record.receipts import write_receipts
 
 
 def data(session: str = "20260101-100000-abcdef", marker: str = "x") -> dict[str, Any]:

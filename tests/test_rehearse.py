@@ -20,14 +20,14 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 from scenariokit import D2_SCENARIOS, REPAIR_PAID, cli, shop
 
+from callflow.call.driver import drive
+from callflow.call.engine import Prompt, Session
 from callflow.commands.rehearse import report_quiz
-from callflow.engine import Prompt, Session
-from callflow.keys import wait_for_key
-from callflow.loader import load_flow
-from callflow.prompting import LivePrompter
-from callflow.rehearsal import ReplayFrontEnd, run_quiz
-from callflow.runner import drive
-from callflow.scenario import load_scenario
+from callflow.flow.loader import load_flow
+from callflow.terminal.keys import wait_for_key
+from callflow.terminal.prompter import LivePrompter
+from callflow.terminal.rehearsal import ReplayFrontEnd, run_quiz
+from callflow.testing.scenario import load_scenario
 
 ENTER = "\r"
 DOWN = "\x1b[B"

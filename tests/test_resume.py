@@ -22,11 +22,12 @@ from sessionkit import (
     write,
 )
 
-from callflow.answers import load_answers
-from callflow.journal import Journal, read_journal
-from callflow.loader import load_flow
-from callflow.replay import AFTER_MISFIT, replay
-from callflow.summary import summarize
+from callflow.call.answers import load_answers
+from callflow.call.summary import summarize
+from callflow.flow.loader import load_flow
+from callflow.record.journal import Journal
+from callflow.record.journalread import read_journal
+from callflow.record.replay import AFTER_MISFIT, replay
 
 
 @pytest.mark.parametrize("answers_path", d2_answer_files(), ids=lambda p: p.stem)

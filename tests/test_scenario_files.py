@@ -12,10 +12,11 @@ import pytest
 import yaml
 from scenariokit import D2_SCENARIOS, FLOWS, REPAIR_PAID, ROOT, cli, shop, write
 
-from callflow.errors import FlowLoadError
-from callflow.loader import load_flow
-from callflow.scenario import check_against_flow, load_scenario
-from callflow.yamlsource import parse_yaml
+from callflow.flow.errors import FlowLoadError
+from callflow.flow.loader import load_flow
+from callflow.flow.yamlsource import parse_yaml
+from callflow.testing.scenario import load_scenario
+from callflow.testing.scenariocheck import check_against_flow
 
 
 def load_errors(path: Path) -> list[str]:

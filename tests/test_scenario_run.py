@@ -7,21 +7,21 @@ from pathlib import Path
 
 from scenariokit import LOOP, REPAIR_PAID, RUSH_REFUSED, shop, write
 
-from callflow.answers import AnswerSet
-from callflow.engine import Session
-from callflow.invariants import (
+from callflow.call.answers import AnswerSet
+from callflow.call.driver import drive
+from callflow.call.engine import Session
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.call.summary import summarize
+from callflow.flow.loader import load_flow
+from callflow.testing.invariants import (
     BLANK_SHOWN,
     PAYMENT_BEFORE_LINE,
     TICKET_INCOMPLETE,
     blank_names,
     check_invariants,
 )
-from callflow.loader import load_flow
-from callflow.runner import drive
-from callflow.scenario import load_scenario
-from callflow.scenariorun import ERROR, FAILED, PASSED, ScenarioResult, run_scenario
-from callflow.scripted import ScriptedFrontEnd
-from callflow.summary import summarize
+from callflow.testing.scenario import load_scenario
+from callflow.testing.scenariorun import ERROR, FAILED, PASSED, ScenarioResult, run_scenario
 
 
 def run(path: Path) -> ScenarioResult:
@@ -273,7 +273,7 @@ def test_blank_names_tells_a_placeholder_from_a_written_blank() -> None:
 
 
 def test_an_unloadable_scenario_is_an_error_result_through_the_suite(tmp_path: Path) -> None:
-    from callflow.testsuite import run_suite
+    from callflow.testing.suite import run_suite
 
     shop(tmp_path, ("a.yaml", REPAIR_PAID), ("broken.yaml", "name: [unclosed\n"))
     suite = run_suite([str(tmp_path / "flows")])

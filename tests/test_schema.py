@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from callflow.cli import app
 from callflow.commands.schema import flow_schema, render
+from callflow.flow.yamlsource import parse_yaml
 from callflow.lint.runner import LintReport, flow_files
-from callflow.yamlsource import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "schema" / "flow.schema.json"

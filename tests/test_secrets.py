@@ -21,17 +21,18 @@ from sessionkit import (
     write,
 )
 
-from callflow.answers import load_answers
-from callflow.calls import CallRecorder
-from callflow.cardmask import luhn_valid, mask_card_numbers
-from callflow.engine import Session
-from callflow.journal import Journal, read_journal
-from callflow.loader import adapter, load_flow
-from callflow.model import InputField
-from callflow.replay import replay, values_needed
-from callflow.scripted import ScriptedFrontEnd
-from callflow.summary import REDACTED, summarize
-from callflow.values import InvalidAnswer, parse_answer
+from callflow.call.answers import load_answers
+from callflow.call.cardmask import luhn_valid, mask_card_numbers
+from callflow.call.engine import Session
+from callflow.call.scripted import ScriptedFrontEnd
+from callflow.call.summary import REDACTED, summarize
+from callflow.call.values import InvalidAnswer, parse_answer
+from callflow.flow.loader import adapter, load_flow
+from callflow.flow.model import InputField
+from callflow.record.calls import CallRecorder
+from callflow.record.journal import Journal
+from callflow.record.journalread import read_journal
+from callflow.record.replay import replay, values_needed
 
 
 def field(**spec: object) -> InputField:
@@ -193,7 +194,7 @@ def test_a_secret_no_step_needs_is_replayed_without_its_value(tmp_path: Path) ->
     loaded = load_flow(str(flow))
     record = read_journal(journal_of(sessions))
     asked: list[str] = []
-    from callflow.replay import SecretSource
+    from callflow.record.replay import SecretSource
 
     result = replay(
         record.answers(),

@@ -16,8 +16,9 @@ from sessionkit import (
     summary_part,
 )
 
-from callflow.answers import load_answers
-from callflow.journal import Journal, read_journal
+from callflow.call.answers import load_answers
+from callflow.record.journal import Journal
+from callflow.record.journalread import read_journal
 
 
 def listed(sessions: Path, *args: str) -> list[dict[str, object]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callflow.templates import (
+from callflow.flow.templates import (
     BLANK,
     Placeholder,
     TemplateError,

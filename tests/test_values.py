@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from callflow.loader import adapter
-from callflow.model import Choose, InputField
-from callflow.values import InvalidAnswer, display_value, find_option, parse_answer
+from callflow.call.values import InvalidAnswer, display_value, find_option, parse_answer
+from callflow.flow.loader import adapter
+from callflow.flow.model import Choose, InputField
 
 
 def field(**spec: object) -> InputField:

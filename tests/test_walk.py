@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from scenariokit import FLOWS, cli, shop, write
 
-from callflow.loader import load_flow
-from callflow.model import InputField
-from callflow.randomwalk import random_walk, random_walks
-from callflow.regexgen import PatternNotSupported, generate
-from callflow.valuegen import Telling, random_answer
+from callflow.call.regexgen import PatternNotSupported, generate
+from callflow.call.valuegen import Telling, random_answer
+from callflow.flow.loader import load_flow
+from callflow.flow.model import InputField
+from callflow.testing.randomwalk import random_walk, random_walks
 
 SHIPPED = sorted(FLOWS.glob("*.yaml"))
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from callflow import yamlsource
-from callflow.yamlsource import MAX_DEPTH, YamlError, parse_yaml
+from callflow.flow import yamlsource
+from callflow.flow.yamlsource import MAX_DEPTH, YamlError, parse_yaml
 
 # Each shape builds a document of exactly `levels` nested collections and says
 # where the 65th of them opens.

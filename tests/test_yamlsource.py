@@ -6,14 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from callflow.diagnostics import Diagnostic
-from callflow.yamlsource import (
-    MAX_FILE_BYTES,
-    PositionIndex,
-    YamlError,
-    parse_yaml,
-    read_text,
-)
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.filetext import read_text
+from callflow.flow.positions import PositionIndex
+from callflow.flow.yamlsource import MAX_FILE_BYTES, YamlError, parse_yaml
 
 
 def problem(text: str) -> Diagnostic:

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lintkit import flows
 
-from callflow.engine import FlowError, Session
-from callflow.events import (
+from callflow.call.engine import FlowError, Session
+from callflow.call.events import (
     Ended,
     LineAdded,
     Noted,
@@ -22,12 +22,12 @@ from callflow.events import (
     Said,
     ToDo,
 )
+from callflow.call.summary import summarize
+from callflow.flow.loader import LoadedFlow, validate_data
+from callflow.flow.model import Choose, Flow
+from callflow.flow.positions import PositionIndex
+from callflow.flow.templates import BLANK
 from callflow.lint.context import LintContext
-from callflow.loader import LoadedFlow, validate_data
-from callflow.model import Choose, Flow
-from callflow.summary import summarize
-from callflow.templates import BLANK
-from callflow.yamlsource import PositionIndex
 
 MAX_ANSWERS = 30
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from callflow import cachefiles
+from callflow.flow import cachefiles
 from callflow.lint import cache, lint_paths
 
 BROKEN = "id: f\ntitle: F\nstart: A\nnodes:\n  A:\n    next: B\n"
@@ -76,7 +76,7 @@ def test_a_lint_of_remembered_files_does_not_import_the_models(cache_folder: Pat
         "from callflow.lint import lint_paths\n"
         f"found = lint_paths([{str(path)!r}]).diagnostics\n"
         "assert [d.code for d in found] == ['CF102'], found\n"
-        "heavy = [m for m in ('callflow.model', 'callflow.loader', 'callflow.lint.rules', 'yaml', 'pydantic') if m in sys.modules]\n"
+        "heavy = [m for m in ('callflow.flow.model', 'callflow.flow.loader', 'callflow.lint.rules', 'yaml', 'pydantic') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     env = {**os.environ, cachefiles.CACHE_DIR_ENV: str(cache_folder)}

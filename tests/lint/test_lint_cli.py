@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from callflow.cli import app
 from callflow.commands.lint import github_annotation
-from callflow.diagnostics import Diagnostic, Severity
+from callflow.flow.diagnostics import Diagnostic, Severity
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from callflow.diagnostics import Diagnostic
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.loader import load_flow
 from callflow.lint import lint_flow, lint_paths
-from callflow.loader import load_flow
 
 ROOT = Path(__file__).resolve().parents[2]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"

@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from lintkit import flows
 
+from callflow.flow.loader import LoadedFlow, validate_data
+from callflow.flow.model import Flow
+from callflow.flow.positions import PositionIndex
 from callflow.lint import ALL_RULES, lint_flow
-from callflow.loader import LoadedFlow, validate_data
-from callflow.model import Flow
-from callflow.yamlsource import PositionIndex
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

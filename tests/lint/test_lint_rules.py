@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from callflow.diagnostics import Severity
+from callflow.flow.diagnostics import Severity
 from callflow.lint import ALL_RULES, lint_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"

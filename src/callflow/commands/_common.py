@@ -9,7 +9,7 @@ from typing import NoReturn, TypeVar
 
 import typer
 
-from callflow.errors import CallflowError, ExitCode
+from callflow.flow.errors import CallflowError, ExitCode
 
 T = TypeVar("T")
 

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from callflow.commands._common import fail
-from callflow.errors import CallflowError, ExitCode
+from callflow.flow.errors import CallflowError, ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from callflow.calls import CallRecorder
-    from callflow.engine import Session
-    from callflow.prompting import LivePrompter
-    from callflow.runner import FrontEnd
+    from callflow.call.driver import FrontEnd
+    from callflow.call.engine import Session
+    from callflow.record.calls import CallRecorder
+    from callflow.terminal.prompter import LivePrompter
 
 RECEIPTS_DIR_ENV = "CALLFLOW_RECEIPTS_DIR"
 SESSIONS_DIR_ENV = "CALLFLOW_SESSIONS_DIR"
@@ -65,7 +65,7 @@ def live_front_end(as_json: bool) -> tuple[Console, LivePrompter]:
     only the JSON, so the call is shown on stderr."""
     from rich.console import Console
 
-    from callflow.prompting import LivePrompter
+    from callflow.terminal.prompter import LivePrompter
 
     ui_stream = sys.stderr if as_json else sys.stdout
     console = Console(file=ui_stream, highlight=False)
@@ -87,7 +87,7 @@ def warn_on(console: Any) -> Any:
 
 
 def saved_message(call: CallRecorder, session: Session) -> str:
-    from callflow.calls import sessions_dir_option
+    from callflow.record.calls import sessions_dir_option
 
     journal = call.journal
     if journal is None:
@@ -113,13 +113,13 @@ def drive_call(
 ) -> None:
     """Walk the call to its end and finish it; Ctrl-C saves and exits 130, a
     closed terminal or SIGTERM closes the journal and ends quietly."""
-    from callflow.calls import finish_call
-    from callflow.runner import drive
-    from callflow.signals import stop_handlers
+    from callflow.call.driver import drive
+    from callflow.record.signals import stop_handlers
+    from callflow.terminal.callend import finish_call
 
     stop: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
     if live:
-        from callflow.prompting import SaveAndQuit
+        from callflow.terminal.prompter import SaveAndQuit
 
         stop = (SaveAndQuit, KeyboardInterrupt)
     with stop_handlers(call.stopped):

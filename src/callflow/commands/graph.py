@@ -15,9 +15,9 @@ import typer
 from callflow.commands._common import user_errors
 
 if TYPE_CHECKING:
-    from callflow.diagram import Walked
-    from callflow.engine import Session
-    from callflow.loader import LoadedFlow
+    from callflow.call.engine import Session
+    from callflow.flow.diagram import Walked
+    from callflow.flow.loader import LoadedFlow
 
 HELP = """Draw a flow: a Mermaid flowchart (GitHub renders it in Markdown) or a Graphviz dot graph.
 
@@ -61,8 +61,8 @@ def graph(
     ] = None,
 ) -> None:
     with user_errors():
-        from callflow.diagram import dot, mermaid
-        from callflow.loader import load_flow
+        from callflow.flow.diagram import dot, mermaid
+        from callflow.flow.loader import load_flow
 
         loaded = load_flow(str(flow))
         walked = None
@@ -76,7 +76,7 @@ def graph(
 def walked_path(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
     """The nodes and edges a call took, and its path, from an answers file,
     a receipt or a journal (told apart by suffix, else by content)."""
-    from callflow.errors import CallflowError
+    from callflow.flow.errors import CallflowError
 
     kind = source.suffix.lower()
     if kind not in (".json", ".jsonl"):
@@ -96,8 +96,8 @@ def walked_path(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
 
 
 def _walked(session: Session) -> tuple[Walked, list[str]]:
-    from callflow.diagram import Walked
-    from callflow.events import NodeEntered
+    from callflow.call.events import NodeEntered
+    from callflow.flow.diagram import Walked
 
     path: list[str] = []
     edges: set[tuple[str, str, int]] = set()
@@ -111,10 +111,10 @@ def _walked(session: Session) -> tuple[Walked, list[str]]:
 
 
 def _from_answers(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
-    from callflow.answers import load_answers
-    from callflow.engine import Session
-    from callflow.runner import drive
-    from callflow.scripted import ScriptedFrontEnd
+    from callflow.call.answers import load_answers
+    from callflow.call.driver import drive
+    from callflow.call.engine import Session
+    from callflow.call.scripted import ScriptedFrontEnd
 
     answers = load_answers(str(source))
     answers.check_known(loaded.flow, loaded.index)
@@ -125,10 +125,10 @@ def _from_answers(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
 
 def _from_journal(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
     """Replay the answers still standing in a journal (a call may stop midway)."""
-    from callflow.engine import Session
-    from callflow.errors import CallflowError
-    from callflow.journal import read_journal
-    from callflow.values import InvalidAnswer
+    from callflow.call.engine import Session
+    from callflow.call.values import InvalidAnswer
+    from callflow.flow.errors import CallflowError
+    from callflow.record.journalread import read_journal
 
     try:
         record = read_journal(source)
@@ -158,8 +158,8 @@ def _from_journal(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
 
 
 def _from_receipt(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
-    from callflow.diagram import Walked
-    from callflow.errors import CallflowError
+    from callflow.flow.diagram import Walked
+    from callflow.flow.errors import CallflowError
 
     try:
         data = json.loads(source.read_text(encoding="utf-8"))

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from callflow.commands._common import fail
-from callflow.errors import ExitCode
+from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
-    from callflow.diagnostics import Diagnostic
+    from callflow.flow.diagnostics import Diagnostic
     from callflow.lint.runner import LintReport
 
 HELP = """Check flow files like a compiler: every problem, where it is, under a stable code.
@@ -96,7 +96,7 @@ def _codes(values: Sequence[str]) -> set[str]:
 
 def exit_code(report: LintReport, *, strict: bool) -> ExitCode:
     """3 if a path could not be read; 1 if errors (or warnings with strict); else 0."""
-    from callflow.diagnostics import Severity
+    from callflow.flow.diagnostics import Severity
 
     if report.unreadable:
         return ExitCode.LOAD
@@ -137,7 +137,7 @@ def _escape_property(text: str) -> str:
 
 
 def _summary(report: LintReport) -> None:
-    from callflow.diagnostics import Severity
+    from callflow.flow.diagnostics import Severity
 
     files = len(report.files)
     if not files and not report.unreadable:

@@ -14,8 +14,8 @@ import typer
 from callflow.commands._common import user_errors
 
 if TYPE_CHECKING:
-    from callflow.loader import LoadedFlow
-    from callflow.routesearch import FoundRoute
+    from callflow.flow.loader import LoadedFlow
+    from callflow.testing.routesearch import FoundRoute
 
 HELP = """List the routes from the start to each end, with the choices that take them.
 
@@ -54,16 +54,16 @@ def paths(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
 ) -> None:
     with user_errors():
-        from callflow.loader import load_flow
-        from callflow.paths import (
+        from callflow.call.valuegen import Telling
+        from callflow.flow.loader import load_flow
+        from callflow.testing.paths import (
             RouteListing,
             covering,
             covering_routes,
             enumerate_routes,
         )
-        from callflow.render.routes import route_data, route_lines
-        from callflow.routesearch import find_answers
-        from callflow.valuegen import Telling
+        from callflow.testing.routelisting import route_data, route_lines
+        from callflow.testing.routesearch import find_answers
 
         loaded = load_flow(str(flow))
         listing = enumerate_routes(loaded.flow, limit=limit)
@@ -94,7 +94,7 @@ def paths(
 
 
 def _write(directory: Path, numbers: list[int], founds: list[FoundRoute], loaded: LoadedFlow) -> None:
-    from callflow.scaffold import write_scaffolds
+    from callflow.testing.scaffold import write_scaffolds
 
     written = write_scaffolds(directory, list(zip(numbers, founds, strict=True)), loaded)
     for item in written:

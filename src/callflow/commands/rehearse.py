@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from callflow.commands._common import fail, user_errors
-from callflow.errors import ExitCode
+from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from callflow.loader import LoadedFlow
-    from callflow.rehearsal import QuizRun
-    from callflow.scenario import LoadedScenario
+    from callflow.flow.loader import LoadedFlow
+    from callflow.terminal.rehearsal import QuizRun
+    from callflow.testing.scenario import LoadedScenario
 
 HELP = """Replay a scenario in the terminal as a live call looks, step by step.
 
@@ -79,16 +79,17 @@ def rehearse(
 
 
 def _load(path: Path) -> tuple[LoadedScenario, LoadedFlow]:
-    from callflow.errors import FlowLoadError
-    from callflow.ready import load_for_call
-    from callflow.scenario import check_against_flow, load_scenario
+    from callflow.call.ready import load_for_call
+    from callflow.flow.errors import FlowLoadError
+    from callflow.testing.scenario import load_scenario
+    from callflow.testing.scenariocheck import check_against_flow
 
     scenario = load_scenario(str(path))
     flow = load_for_call(scenario.flow_path)
     check_against_flow(scenario, flow)
     if scenario.todos:
-        from callflow.diagnostics import Diagnostic, Severity
-        from callflow.loader import INVALID_VALUE
+        from callflow.flow.diagnostics import Diagnostic, Severity
+        from callflow.flow.loader import INVALID_VALUE
 
         message = "answers.{} is still TODO: write the answer first"
         raise FlowLoadError(
@@ -111,7 +112,7 @@ def _pause(speed: float | None) -> Callable[[], None]:
         )
 
     def wait() -> None:
-        from callflow.keys import wait_for_key
+        from callflow.terminal.keys import wait_for_key
 
         if wait_for_key("  (any key: next step · q: stop)") in ("q", "Q", "c-c"):
             raise _Stop()
@@ -123,13 +124,13 @@ def _replay(console: Console, scenario: LoadedScenario, flow: LoadedFlow, agent:
     from rich.rule import Rule
     from rich.text import Text
 
-    from callflow.engine import Session
-    from callflow.expectations import check_expectations
-    from callflow.invariants import check_invariants
-    from callflow.rehearsal import ReplayFrontEnd
-    from callflow.render.screen import summary_renderable
-    from callflow.runner import drive
-    from callflow.summary import summarize
+    from callflow.call.driver import drive
+    from callflow.call.engine import Session
+    from callflow.call.summary import summarize
+    from callflow.terminal.rehearsal import ReplayFrontEnd
+    from callflow.terminal.screen import summary_renderable
+    from callflow.testing.expectations import check_expectations
+    from callflow.testing.invariants import check_invariants
 
     pause = _pause(speed)
     console.print(Rule(Text(f"Rehearsal: {scenario.name}", style="bold"), style="magenta"))
@@ -161,8 +162,8 @@ def _quiz(
     from rich.rule import Rule
     from rich.text import Text
 
-    from callflow.prompting import LivePrompter, SaveAndQuit
-    from callflow.rehearsal import run_quiz
+    from callflow.terminal.prompter import LivePrompter, SaveAndQuit
+    from callflow.terminal.rehearsal import run_quiz
 
     prompter = LivePrompter(console)
     console.print(Rule(Text(f"Quiz: {scenario.name}", style="bold"), style="magenta"))
@@ -182,13 +183,13 @@ def report_quiz(
     console: Console, run: QuizRun, flow: LoadedFlow, started: datetime, seconds: float, sessions_dir: Path | None
 ) -> str | None:
     """Show the call and the deviation report; save them. Returns where."""
-    from callflow.calls import new_session_id
-    from callflow.errors import ReceiptError
-    from callflow.receipts import write_receipts
-    from callflow.rehearsal import rehearsal_data
-    from callflow.render.markdown import receipt_markdown
-    from callflow.render.rehearsal import deviation_markdown, deviation_renderable
-    from callflow.render.screen import summary_renderable
+    from callflow.flow.errors import ReceiptError
+    from callflow.record.calls import new_session_id
+    from callflow.record.markdown import receipt_markdown
+    from callflow.record.receipts import write_receipts
+    from callflow.terminal.quizreport import deviation_markdown, deviation_renderable
+    from callflow.terminal.rehearsal import rehearsal_data
+    from callflow.terminal.screen import summary_renderable
 
     data = rehearsal_data(
         run.report,

@@ -10,16 +10,17 @@ import typer
 
 from callflow.commands._common import fail, user_errors
 from callflow.commands._live import Agent, AsJson, MovedFlow, ReceiptsDir, SessionsDir
-from callflow.errors import ExitCode
+from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
-    from callflow.answers import AnswerSet
-    from callflow.engine import Prompt, Session
-    from callflow.events import Event
-    from callflow.journal import Journal, JournalRecord
-    from callflow.loader import LoadedFlow
-    from callflow.prompting import LivePrompter
-    from callflow.replay import Replay
+    from callflow.call.answers import AnswerSet
+    from callflow.call.engine import Prompt, Session
+    from callflow.call.events import Event
+    from callflow.flow.loader import LoadedFlow
+    from callflow.record.journal import Journal
+    from callflow.record.journalread import JournalRecord
+    from callflow.record.replay import Replay
+    from callflow.terminal.prompter import LivePrompter
 
 HELP = """Go on with a call that stopped before its end (Ctrl-C, a closed terminal, a crash).
 
@@ -81,8 +82,9 @@ def _resume(
     yes: bool,
     as_json: bool,
 ) -> None:
-    from callflow.journal import Journal, read_journal
-    from callflow.sessions import find_session, newest_unfinished, session_flow
+    from callflow.record.journal import Journal
+    from callflow.record.journalread import read_journal
+    from callflow.record.sessions import find_session, newest_unfinished, session_flow
 
     if wanted is not None:
         path = find_session(sessions_dir, wanted)
@@ -106,7 +108,7 @@ def _resume(
         loaded = session_flow(record, flow_override)
         answer_set: AnswerSet | None = None
         if answers_path is not None:
-            from callflow.answers import load_answers
+            from callflow.call.answers import load_answers
 
             answer_set = load_answers(str(answers_path))
             answer_set.check_known(loaded.flow, loaded.index)
@@ -140,15 +142,15 @@ def _go_on(
     from rich.console import Console
     from rich.text import Text
 
-    from callflow.calls import CallRecorder, flow_digest, where_next
     from callflow.commands._live import drive_call, live_front_end, warn_on
-    from callflow.replay import SecretSource, replay
+    from callflow.record.calls import CallRecorder, flow_digest, where_next
+    from callflow.record.replay import SecretSource, replay
 
     live = answer_set is None
     prompter: LivePrompter | None = None
     stops: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
     if live:
-        from callflow.prompting import SaveAndQuit
+        from callflow.terminal.prompter import SaveAndQuit
 
         console, prompter = live_front_end(as_json)
         stops = (SaveAndQuit, KeyboardInterrupt)
@@ -195,7 +197,7 @@ def _go_on(
         fail(NOT_RESUMED, ExitCode.INTERRUPTED)
     _report(result, console)
     if result.waiting_for_secret is not None:
-        from callflow.errors import AnswersError
+        from callflow.flow.errors import AnswersError
 
         where = answer_set.path if answer_set is not None else "the answers file"
         raise AnswersError(
@@ -242,7 +244,7 @@ def _go_on(
         front: Any = _Resumed(prompter, call)
         drive_call(session, front, call, console=console, save=True, as_json=as_json, live=True)
     else:
-        from callflow.scripted import ScriptedFrontEnd
+        from callflow.call.scripted import ScriptedFrontEnd
 
         assert answer_set is not None
         drive_call(session, ScriptedFrontEnd(answer_set), call, console=None, save=True, as_json=as_json, live=False)
@@ -252,7 +254,7 @@ def _from_file(answer_set: AnswerSet | None, prompt: Prompt, *, use: bool) -> ob
     """The file's next answer to the prompt's question (a secret the replay
     needs), or just mark it used (the journal gave it), so that questions
     asked more than once take the right one of their list."""
-    from callflow.errors import AnswersError
+    from callflow.flow.errors import AnswersError
 
     if answer_set is None or prompt.field_id not in answer_set.answers:
         return None
@@ -282,7 +284,7 @@ def _started_at(record: JournalRecord) -> str:
 def _header(record: JournalRecord, loaded: LoadedFlow) -> Any:
     from rich.text import Text
 
-    from callflow.render.sessions import local_time, stopped_words
+    from callflow.terminal.sessionlist import local_time, stopped_words
 
     text = Text()
     text.append(f"Resuming session {record.session_id}", style="bold")
@@ -304,7 +306,7 @@ def _confirm(prompter: LivePrompter | None, yes: bool, question: str, go_on: str
 
 
 def _ask_agent(prompter: LivePrompter) -> str:
-    from callflow.prompting import SaveAndQuit
+    from callflow.terminal.prompter import SaveAndQuit
 
     try:
         return prompter.ask_agent()
@@ -315,7 +317,7 @@ def _ask_agent(prompter: LivePrompter) -> str:
 def _secret_asker(prompter: LivePrompter) -> Any:
     from rich.text import Text
 
-    from callflow.runner import BACK
+    from callflow.call.driver import BACK
 
     def ask(session: Session, prompt: Prompt) -> object:
         prompter.console.print(
@@ -365,7 +367,7 @@ class _Resumed:
     def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
         if self._first:
             self._first = False
-            from callflow.render.sessions import recap_renderable
+            from callflow.terminal.sessionlist import recap_renderable
 
             self.prompter.console.print(recap_renderable(session, self.call.notes))
             events = current_step_events(session)
@@ -380,7 +382,7 @@ class _Resumed:
 
 def current_step_events(session: Session) -> list[Event]:
     """What the current node has shown so far, from its header on."""
-    from callflow.events import NodeEntered
+    from callflow.call.events import NodeEntered
 
     prompt = session.prompt
     node = prompt.node_id if prompt is not None else session.current_node()

@@ -10,10 +10,10 @@ import typer
 
 from callflow.commands._common import fail, user_errors
 from callflow.commands._live import Agent, AsJson, ReceiptsDir, SessionsDir
-from callflow.errors import ExitCode
+from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
-    from callflow.loader import LoadedFlow
+    from callflow.flow.loader import LoadedFlow
 
 HELP = """Walk a call script step by step and end with the ticket and invoice summary.
 
@@ -60,7 +60,7 @@ def run(
 
 
 def _load(flow: Path) -> LoadedFlow:
-    from callflow.ready import load_for_call
+    from callflow.call.ready import load_for_call
 
     return load_for_call(str(flow))
 
@@ -74,11 +74,11 @@ def _run_scripted(
     save: bool,
     as_json: bool,
 ) -> None:
-    from callflow.answers import load_answers
-    from callflow.calls import CallRecorder
+    from callflow.call.answers import load_answers
+    from callflow.call.engine import Session
+    from callflow.call.scripted import ScriptedFrontEnd
     from callflow.commands._live import drive_call
-    from callflow.engine import Session
-    from callflow.scripted import ScriptedFrontEnd
+    from callflow.record.calls import CallRecorder
 
     loaded = _load(flow)
     answer_set = load_answers(str(answers_path))
@@ -97,10 +97,10 @@ def _run_live(
     loaded = _load(flow)
     require_terminal("run")
 
-    from callflow.calls import CallRecorder
+    from callflow.call.engine import Session
     from callflow.commands._live import drive_call, warn_on
-    from callflow.engine import Session
-    from callflow.prompting import SaveAndQuit
+    from callflow.record.calls import CallRecorder
+    from callflow.terminal.prompter import SaveAndQuit
 
     console, prompter = live_front_end(as_json)
     try:

@@ -53,7 +53,7 @@ def render(document: dict[str, Any]) -> str:
 
 
 def flow_schema() -> dict[str, Any]:
-    from callflow.model import Flow
+    from callflow.flow.model import Flow
 
     return json_schema(
         Flow,
@@ -63,7 +63,7 @@ def flow_schema() -> dict[str, Any]:
 
 
 def scenario_schema() -> dict[str, Any]:
-    from callflow.scenario import Scenario
+    from callflow.testing.scenario import Scenario
 
     return json_schema(
         Scenario,
@@ -74,7 +74,7 @@ def scenario_schema() -> dict[str, Any]:
 
 def json_schema(model: type, *, title: str, description: str) -> dict[str, Any]:
     """The validation JSON Schema of one of callflow's file models."""
-    from callflow.loader import KEY_OF_FIELD, adapter
+    from callflow.flow.loader import KEY_OF_FIELD, adapter
 
     generated = adapter(model).json_schema(
         by_alias=True, mode="validation", schema_generator=_generator_class()

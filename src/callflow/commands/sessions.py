@@ -56,7 +56,7 @@ def list_command(
     import json
     import sys
 
-    from callflow.sessions import list_sessions
+    from callflow.record.sessions import list_sessions
 
     with user_errors():
         infos, unreadable = list_sessions(sessions_dir, limit=limit or None)
@@ -70,7 +70,7 @@ def list_command(
             return
         from rich.console import Console
 
-        from callflow.render.sessions import sessions_table
+        from callflow.terminal.sessionlist import sessions_table
 
         Console(highlight=False).print(sessions_table(infos))
 
@@ -86,11 +86,12 @@ def export_command(
     import json
     import sys
 
-    from callflow.export import rebuild
-    from callflow.journal import Journal, SessionBusy, read_journal
-    from callflow.receipts import write_receipts
-    from callflow.render.markdown import receipt_markdown
-    from callflow.sessions import find_session, session_flow
+    from callflow.record.export import rebuild
+    from callflow.record.journal import Journal, SessionBusy
+    from callflow.record.journalread import read_journal
+    from callflow.record.markdown import receipt_markdown
+    from callflow.record.receipts import write_receipts
+    from callflow.record.sessions import find_session, session_flow
 
     with user_errors():
         path = find_session(sessions_dir, session_id)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from callflow.commands._common import fail
-from callflow.errors import ExitCode
+from callflow.flow.errors import ExitCode
 
 HELP = """Run every scenario found and check what each call produces.
 
@@ -63,14 +63,9 @@ def test(
 ) -> None:
     from rich.console import Console
 
-    from callflow.render.testreport import (
-        print_text_end,
-        print_text_result,
-        suite_json,
-        suite_junit,
-        under,
-    )
-    from callflow.testsuite import run_suite
+    from callflow.terminal.testreport import print_text_end, print_text_result
+    from callflow.testing.report import suite_json, suite_junit, under
+    from callflow.testing.suite import run_suite
 
     targets = [str(p) for p in paths] if paths else [_default_folder()]
     show_coverage = coverage or fail_under is not None

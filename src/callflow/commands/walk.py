@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from callflow.commands._common import user_errors
-from callflow.errors import ExitCode
+from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
-    from callflow.coverage import FlowCoverage
-    from callflow.loader import LoadedFlow
-    from callflow.randomwalk import WalkResult
+    from callflow.flow.loader import LoadedFlow
+    from callflow.testing.coverage import FlowCoverage
+    from callflow.testing.randomwalk import WalkResult
 
 HELP = """Walk a flow many times and check the rules every call must keep.
 
@@ -61,8 +61,8 @@ def walk(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
 ) -> None:
     with user_errors():
-        from callflow.coverage import FlowCoverage
-        from callflow.loader import load_flow
+        from callflow.flow.loader import load_flow
+        from callflow.testing.coverage import FlowCoverage
 
         loaded = load_flow(str(flow))
         coverage = FlowCoverage.of(loaded.flow, loaded.path)
@@ -70,7 +70,7 @@ def walk(
             # Imported here: secrets pulls in hashlib, which `callflow --help` need not pay for.
             import secrets
 
-            from callflow.randomwalk import random_walks as run_random
+            from callflow.testing.randomwalk import random_walks as run_random
 
             chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
             walks = run_random(loaded, chosen_seed, count, max_answers=max_answers)
@@ -91,12 +91,12 @@ def walk(
 
 def _route_walks(loaded: LoadedFlow) -> list[WalkResult]:
     """Each listed route walked with the answers found for it."""
-    from callflow.invariants import check_invariants
-    from callflow.paths import enumerate_routes
-    from callflow.randomwalk import WalkResult
-    from callflow.routesearch import find_answers
-    from callflow.summary import summarize
-    from callflow.valuegen import Telling
+    from callflow.call.summary import summarize
+    from callflow.call.valuegen import Telling
+    from callflow.testing.invariants import check_invariants
+    from callflow.testing.paths import enumerate_routes
+    from callflow.testing.randomwalk import WalkResult
+    from callflow.testing.routesearch import find_answers
 
     telling = Telling.of(loaded.flow)
     walks = []
@@ -122,8 +122,8 @@ def _route_walks(loaded: LoadedFlow) -> list[WalkResult]:
 
 
 def _print_text(loaded: LoadedFlow, walks: list[WalkResult], coverage: FlowCoverage, title: str) -> None:
-    from callflow.coverage import format_percent
-    from callflow.randomwalk import reproduction
+    from callflow.testing.coverage import format_percent
+    from callflow.testing.randomwalk import reproduction
 
     print(f"{loaded.path}: {title}")
     failed = [w for w in walks if not w.ok]
@@ -147,7 +147,7 @@ def _print_text(loaded: LoadedFlow, walks: list[WalkResult], coverage: FlowCover
 
 
 def _data(loaded: LoadedFlow, walks: list[WalkResult], coverage: FlowCoverage, seed: int | None) -> dict[str, Any]:
-    from callflow.randomwalk import reproduction
+    from callflow.testing.randomwalk import reproduction
 
     return {
         "flow": {"id": loaded.flow.id, "path": loaded.path},

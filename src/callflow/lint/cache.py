@@ -2,7 +2,7 @@
 
 `callflow lint flows/` on save or in a pre-commit hook mostly sees files that
 did not change. Their diagnostics are kept keyed by the file's exact bytes
-(see callflow.cachefiles for where, how entries are invalidated and how to
+(see callflow.flow.cachefiles for where, how entries are invalidated and how to
 turn it off). A hit costs a hash and a small JSON read, and needs neither the
 models nor the rules, which a fully cached run never imports.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from callflow.cachefiles import CacheFolder
-from callflow.diagnostics import Diagnostic, Severity
+from callflow.flow.cachefiles import CacheFolder
+from callflow.flow.diagnostics import Diagnostic, Severity
 
 RESULTS = CacheFolder("lint", ".json", max_entries=500)
 

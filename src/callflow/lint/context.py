@@ -9,76 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from callflow.conditions import Expr, parse_condition
-from callflow.diagnostics import Diagnostic
-from callflow.lint.graph import FlowGraph
+from callflow.flow.conditions import Expr, parse_condition
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.graph import FlowGraph
+from callflow.flow.loader import LoadedFlow
+from callflow.flow.model import IfRoute
+from callflow.flow.templates import Placeholder, placeholders
 from callflow.lint.rule import Rule
+from callflow.lint.sites import ConditionSite, TemplateSite, step_texts
 from callflow.lint.source import Source
 from callflow.lint.symbols import Symbols
-from callflow.loader import LoadedFlow
-from callflow.model import (
-    DoStep,
-    FollowUpStep,
-    IfRoute,
-    NoteStep,
-    NotifyStep,
-    PaymentStep,
-    SayStep,
-    TicketStep,
-)
-from callflow.templates import Placeholder, placeholders
 
 if TYPE_CHECKING:
     from callflow.lint.dataflow import PathAnalysis
-
-
-class TemplateSite(NamedTuple):
-    """A text with placeholders: words to say, a ticket value, a message."""
-
-    node_id: str
-    step_index: int
-    kind: str  # say, do, note, follow_up, ticket, payment, notify
-    loc: tuple[Any, ...]  # where the text stands in the file
-    text: str
-    placeholders: tuple[Placeholder, ...]
-
-
-class ConditionSite(NamedTuple):
-    """A `when:` of a step or an `if:` of a route."""
-
-    node_id: str
-    kind: str  # "when" or "route"
-    position: int  # the step's or the route's index
-    loc: tuple[Any, ...]
-    text: str
-    expr: Expr
-
-
-def step_texts(node_id: str, index: int, step: object) -> list[tuple[str, tuple[Any, ...], str]]:
-    """The texts of one step that may hold placeholders: (kind, loc, text)."""
-    base: tuple[Any, ...] = ("nodes", node_id, "steps", index)
-    if isinstance(step, SayStep):
-        return [("say", (*base, "say"), step.say)]
-    if isinstance(step, DoStep):
-        return [("do", (*base, "do"), step.do)]
-    if isinstance(step, NoteStep):
-        return [("note", (*base, "note"), step.note)]
-    if isinstance(step, FollowUpStep):
-        return [("follow_up", (*base, "follow_up"), step.follow_up)]
-    if isinstance(step, TicketStep):
-        return [("ticket", (*base, "ticket", key), text) for key, text in step.ticket.items()]
-    if isinstance(step, PaymentStep):
-        payment = step.payment
-        return [
-            ("payment", (*base, "payment", key), text)
-            for key, text in (("method", payment.method), ("note", payment.note))
-            if text is not None
-        ]
-    if isinstance(step, NotifyStep) and step.notify.message is not None:
-        return [("notify", (*base, "notify", "message"), step.notify.message)]
-    return []
 
 
 class LintContext:
@@ -163,4 +108,4 @@ class LintContext:
     def paths(self) -> PathAnalysis:
         from callflow.lint.dataflow import PathAnalysis
 
-        return PathAnalysis(self)
+        return PathAnalysis(self.flow, self.graph, self.symbols, self.parsed, self.templates, self.order)

@@ -27,11 +27,25 @@ more pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from callflow.conditions import Expr
+from callflow.flow.conditions import Expr
+from callflow.flow.graph import FlowGraph
+from callflow.flow.model import Flow
+from callflow.flow.scalars import AMOUNT_NAMES
 from callflow.lint.evaluation import unique_names
+from callflow.lint.facts import (
+    EMPTY,
+    PAID,
+    Case,
+    CompiledNode,
+    Finding,
+    FState,
+    add_case,
+    compile_node,
+    step_reads,
+)
 from callflow.lint.guards import (
     DNF,
     FALSE,
@@ -44,100 +58,12 @@ from callflow.lint.guards import (
     negation,
     without,
 )
+from callflow.lint.sites import TemplateSite
+from callflow.lint.symbols import Symbols
 from callflow.lint.valuesets import ValueModel, VState
-from callflow.model import (
-    AMOUNT_NAMES,
-    AskStep,
-    ItemStep,
-    PastDueStep,
-    PaymentStep,
-    TicketStep,
-)
-from callflow.templates import Placeholder
 
-if TYPE_CHECKING:
-    from callflow.lint.context import LintContext
-
-PAID = 1  # the may-fact
-MAX_CASES = 8
 # A node whose cases change this often drops its guards (plain bits always settle).
 MAX_UPDATES_WITH_GUARDS = 64
-_EMPTY: dict[int, DNF] = {}
-
-
-class FState:
-    """The facts at one point: bits that hold on every path, bits that hold
-    on some path, and facts that hold only under guards (never changed once made)."""
-
-    __slots__ = ("guarded", "may", "must")
-
-    def __init__(self, must: int, may: int, guarded: dict[int, DNF] | None = None) -> None:
-        self.must = must
-        self.may = may
-        self.guarded = guarded if guarded is not None else _EMPTY
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            self is other
-            or (isinstance(other, FState)
-            and self.must == other.must
-            and self.may == other.may
-            and self.guarded == other.guarded)
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class Case(NamedTuple):
-    values: VState
-    facts: FState
-
-
-class Read(NamedTuple):
-    """A step reading a recorded value: a placeholder, `past_due:` or a payment amount."""
-
-    name: str
-    loc: tuple[Any, ...]
-    text: str | None = None  # the template, for a placeholder
-    placeholder: Placeholder | None = None
-    how: str = "placeholder"  # "placeholder", "past_due" or "amount"
-
-
-class Finding(NamedTuple):
-    """Something the path analysis found, for a rule to report."""
-
-    kind: str  # "unrecorded", "payment_before_invoice", "ticket_incomplete", "item_after_payment"
-    node_id: str
-    step_index: int  # -1: the node's end
-    read: Read | None = None
-    missing: tuple[str, ...] = ()  # ticket fields
-    via: str | None = None  # a node on a path where it happens
-    later_step: int | None = None  # the same node records the value after this step
-
-
-class _Node:
-    """A node's steps compiled for the analysis."""
-
-    __slots__ = ("choose_bit", "gen", "has_ticket", "ops", "pays", "reads", "simple")
-
-    def __init__(
-        self,
-        ops: list[tuple[Any, ...]],
-        simple: bool,  # no `when:`: the node is a handful of bit operations
-        gen: int,
-        has_ticket: bool,
-        pays: bool,
-        choose_bit: int,
-        reads: dict[int, list[Read]],
-    ) -> None:
-        self.ops = ops
-        self.simple = simple
-        self.gen = gen
-        self.has_ticket = has_ticket
-        self.pays = pays
-        self.choose_bit = choose_bit
-        self.reads = reads
-
 
 Check = Callable[[int, FState, Guard, VState], None]
 
@@ -145,12 +71,21 @@ Check = Callable[[int, FState, Guard, VState], None]
 class PathAnalysis:
     """The fixed point, and the findings read off it."""
 
-    def __init__(self, ctx: LintContext) -> None:
-        self.ctx = ctx
-        flow = ctx.flow
-        self.model = ValueModel(ctx.graph, ctx.symbols, ctx.parsed)
-        self.parse = ctx.parsed
-        reads = self._reads()
+    def __init__(
+        self,
+        flow: Flow,
+        graph: FlowGraph,
+        symbols: Symbols,
+        parsed: dict[str, Expr],
+        templates: Sequence[TemplateSite],
+        order: list[str],
+    ) -> None:
+        self.flow = flow
+        self.graph = graph
+        self.order = order
+        self.model = ValueModel(graph, symbols, parsed)
+        self.parse = parsed
+        reads = step_reads(flow, symbols, templates)
         self.known: dict[str, int] = {}
         for name in sorted({r.name for per_node in reads.values() for rs in per_node.values() for r in rs}):
             self.known[name] = len(self.known)
@@ -161,71 +96,15 @@ class PathAnalysis:
         self.inv = self.to + k  # an invoice line exists
         self.kmask = (1 << k) - 1
         self.tokmask = self.kmask << self.to
-        self.nodes = {node_id: self._compile(node, reads.get(node_id, {})) for node_id, node in flow.nodes.items()}
+        self.nodes = {
+            node_id: compile_node(node, reads.get(node_id, {}), parsed, self.known, self.required, self.ts, self.inv)
+            for node_id, node in flow.nodes.items()
+        }
         self.node_in: dict[str, list[Case]] = {}
         self.feasible: set[tuple[str, int]] = set()
         self._run()
         self.when_outcomes: dict[tuple[str, int], set[bool | None]] = {}
         self.findings = self._check()
-
-    # -- compiling -------------------------------------------------------------------
-
-    def _reads(self) -> dict[str, dict[int, list[Read]]]:
-        symbols = self.ctx.symbols
-        fields = self.ctx.flow.fields
-        found: dict[str, dict[int, list[Read]]] = {}
-
-        def add(node_id: str, index: int, read: Read) -> None:
-            found.setdefault(node_id, {}).setdefault(index, []).append(read)
-
-        for site in self.ctx.templates:
-            for placeholder in site.placeholders:
-                symbol = symbols.resolve(placeholder.name)
-                if symbol is not None and symbol.recorded:
-                    add(site.node_id, site.step_index, Read(placeholder.name, site.loc, site.text, placeholder))
-        for node_id, node in self.ctx.flow.nodes.items():
-            for i, step in enumerate(node.steps):
-                base = ("nodes", node_id, "steps", i)
-                if isinstance(step, PastDueStep) and step.past_due in fields:
-                    add(node_id, i, Read(step.past_due, (*base, "past_due"), how="past_due"))
-                elif isinstance(step, PaymentStep) and step.payment.amount in fields:
-                    add(node_id, i, Read(step.payment.amount, (*base, "payment", "amount"), how="amount"))
-        return found
-
-    def _compile(self, node: Any, reads: dict[int, list[Read]]) -> _Node:
-        ops: list[tuple[Any, ...]] = []
-        simple = True
-        gen = tickets = 0
-        has_ticket = pays = False
-        required = {key: j for j, key in enumerate(self.required)}
-        for step in node.steps:
-            guard = None if step.when is None else self.parse[step.when]
-            # A `when:` on words or a checklist item changes no fact.
-            simple = simple and (guard is None or not isinstance(step, (AskStep, TicketStep, ItemStep, PastDueStep, PaymentStep)))
-            if isinstance(step, AskStep):
-                bit = 1 << self.known[step.ask] if step.ask in self.known else 0
-                ops.append(("ask", guard, bit, step.ask))
-                gen |= bit
-            elif isinstance(step, TicketStep):
-                keys = 0
-                for key in step.ticket:
-                    if key in required:
-                        keys |= 1 << required[key]
-                ops.append(("ticket", guard, keys))
-                tickets |= keys
-                has_ticket = True
-            elif isinstance(step, (ItemStep, PastDueStep)):
-                ops.append(("invoice", guard, isinstance(step, ItemStep)))
-                gen |= 1 << self.inv
-            elif isinstance(step, PaymentStep):
-                ops.append(("pay", guard))
-                pays = True
-            else:
-                ops.append(("other", guard))
-        choose_bit = 0
-        if node.choose is not None and node.choose.id in self.known:
-            choose_bit = 1 << self.known[node.choose.id]
-        return _Node(ops, simple, gen | (tickets << self.ts), has_ticket, pays, choose_bit, reads)
 
     def names_of(self, expr: Expr) -> frozenset[str]:
         return frozenset(unique_names(expr))
@@ -241,11 +120,11 @@ class PathAnalysis:
             if compiled.has_ticket:
                 must = (must & ~self.tokmask) | (((must >> self.ts) & self.kmask) << self.to)
             values = self.model.through_node(node_id, case.values)
-            return Case(values, FState(must, facts.may | (PAID if compiled.pays else 0), _EMPTY))
+            return Case(values, FState(must, facts.may | (PAID if compiled.pays else 0), EMPTY))
         return self._replay(node_id, compiled, case, check)
 
-    def _replay(self, node_id: str, compiled: _Node, case: Case, check: Check | None) -> Case:
-        steps = self.ctx.flow.nodes[node_id].steps
+    def _replay(self, node_id: str, compiled: CompiledNode, case: Case, check: Check | None) -> Case:
+        steps = self.flow.nodes[node_id].steps
         model = self.model
         values = case.values
         must, may = case.facts.must, case.facts.may
@@ -315,7 +194,7 @@ class PathAnalysis:
                 values = model.after(steps[i], values)
         if compiled.choose_bit:
             must |= compiled.choose_bit
-        return Case(values, FState(must, may, guarded or _EMPTY))
+        return Case(values, FState(must, may, guarded or EMPTY))
 
     def _ticket(self, keys: int, guard: Guard, get: Callable[[int], DNF], put: Callable[[int, DNF], None]) -> None:
         for j in range(len(self.required)):
@@ -334,10 +213,10 @@ class PathAnalysis:
 
     def out_edges(self, node_id: str, case: Case) -> list[tuple[str, int, Case | None]]:
         """(target, edge index, case along the edge or None) for each edge to an existing node."""
-        edges = self.ctx.graph.out[node_id]
+        edges = self.graph.out[node_id]
         found: list[tuple[str, int, Case | None]] = []
         for edge, values in zip(edges, self.model.edges(node_id, case.values), strict=True):
-            if edge.target not in self.ctx.flow.nodes:
+            if edge.target not in self.flow.nodes:
                 continue
             if values is None:
                 found.append((edge.target, edge.branch, None))
@@ -371,74 +250,12 @@ class PathAnalysis:
                 must |= 1 << bit
             elif settled:
                 guarded[bit] = settled
-        return FState(must, facts.may, guarded or _EMPTY)
+        return FState(must, facts.may, guarded or EMPTY)
 
     # -- the fixed point --------------------------------------------------------------
 
-    def _meet(self, a: FState, b: FState) -> FState:
-        if a is b or a == b:
-            return a
-        must = a.must & b.must
-        may = a.may | b.may
-        if not a.guarded and not b.guarded:
-            return FState(must, may, _EMPTY)
-        guarded: dict[int, DNF] = {}
-        for bit in set(a.guarded) | set(b.guarded):
-            da = TRUE if a.must >> bit & 1 else a.guarded.get(bit, FALSE)
-            db = TRUE if b.must >> bit & 1 else b.guarded.get(bit, FALSE)
-            dnf = both(da, db)
-            if dnf and dnf != TRUE:
-                guarded[bit] = dnf
-        return FState(must, may, guarded or _EMPTY)
-
-    def _add(self, cases: list[Case], new: Case, live: int) -> bool:
-        """Add a case arriving at a node; whether what the node holds changed."""
-        model = self.model
-        if new.facts.guarded:
-            live |= self._guard_bits(new.facts)
-        values = model.forget(new.values, live)
-        for k, old in enumerate(cases):
-            if old.values == values or model.covers(old.values, values):
-                facts = self._meet(old.facts, new.facts)
-                if facts == old.facts:
-                    return False
-                cases[k] = Case(old.values, facts)
-                return True
-        cases.append(Case(values, new.facts))
-        if len(cases) > MAX_CASES:
-            self._squeeze(cases)
-        return True
-
-    def _guard_bits(self, facts: FState) -> int:
-        """Tracked names a guard reads: they must keep their values."""
-        bits = 0
-        tracked = self.model.tracked
-        for dnf in facts.guarded.values():
-            for guard in dnf:
-                for expr, _ in guard:
-                    for name in self.names_of(expr):
-                        if name in tracked:
-                            bits |= 1 << tracked[name]
-        return bits
-
-    def _squeeze(self, cases: list[Case]) -> None:
-        """Merge cases: first those with the same facts, then all of them."""
-        by_facts: dict[tuple[int, int, tuple[Any, ...]], Case] = {}
-        for case in cases:
-            key = (case.facts.must, case.facts.may, tuple(sorted(case.facts.guarded.items(), key=lambda kv: kv[0])))
-            found = by_facts.get(key)
-            by_facts[key] = case if found is None else Case(self.model.join(found.values, case.values), found.facts)
-        merged = list(by_facts.values())
-        if len(merged) > MAX_CASES:
-            values, facts = merged[0].values, merged[0].facts
-            for case in merged[1:]:
-                values = self.model.join(values, case.values)
-                facts = self._meet(facts, case.facts)
-            merged = [Case(values, facts)]
-        cases[:] = merged
-
     def _run(self) -> None:
-        order = self.ctx.order
+        order = self.order
         if not order:
             return
         live = self.model.live
@@ -458,11 +275,11 @@ class PathAnalysis:
                             continue
                         self.feasible.add((node_id, index))
                         cases = node_in.setdefault(target, [])
-                        if not self._add(cases, out, live[target]):
+                        if not add_case(self.model, cases, out, live[target]):
                             continue
                         count = updates[target] = updates.get(target, 0) + 1
                         if count > MAX_UPDATES_WITH_GUARDS:
-                            cases[:] = [Case(c.values, FState(c.facts.must, c.facts.may, _EMPTY)) for c in cases]
+                            cases[:] = [Case(c.values, FState(c.facts.must, c.facts.may, EMPTY)) for c in cases]
                         dirty.add(target)
 
     # -- findings -----------------------------------------------------------------------
@@ -477,7 +294,7 @@ class PathAnalysis:
 
     def _check(self) -> list[Finding]:
         found: dict[tuple[Any, ...], Finding] = {}
-        flow = self.ctx.flow
+        flow = self.flow
         for node_id, cases in self.node_in.items():
             node = flow.nodes[node_id]
             compiled = self.nodes[node_id]
@@ -538,7 +355,7 @@ class PathAnalysis:
 
     def _via(self, node_id: str, fine: Callable[[Case], bool]) -> str | None:
         """A node whose way into this one carries the problem (for the message)."""
-        for edge in self.ctx.graph.into[node_id]:
+        for edge in self.graph.into[node_id]:
             for case in self.node_in.get(edge.source, ()):
                 for _target, index, out in self.out_edges(edge.source, self.transfer(edge.source, case)):
                     if index == edge.branch and out is not None and not fine(out):
@@ -553,5 +370,5 @@ class PathAnalysis:
 
     def cases_at(self, node_id: str, step_index: int) -> list[VState]:
         """The value cases before a step (the node's step count: after the steps)."""
-        steps = self.ctx.flow.nodes[node_id].steps
+        steps = self.flow.nodes[node_id].steps
         return [self.model.through_steps(steps[:step_index], c.values) for c in self.node_in.get(node_id, ())]

@@ -3,7 +3,7 @@
 Lint knows some values exactly (constants; a choice or yes/no answer when it
 tries each possible value in turn) and of others only their type (a money
 answer, the agent's name). `evaluate3` follows the engine's rules
-(callflow.conditions.evaluate): a value not recorded compares false, values of
+(callflow.flow.conditions.evaluate): a value not recorded compares false, values of
 different kinds compare false, a bare name is true when it holds something.
 Where those rules decide, the answer is True or False; otherwise None.
 """
@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from callflow import conditions
-from callflow.conditions import BoolOp, Compare, Expr, Literal, Name, Not, Value
+from callflow.flow import conditions
+from callflow.flow.conditions import BoolOp, Compare, Expr, Literal, Name, Not, Value
 from callflow.lint.symbols import Symbols
 
 _DIGITS = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 
-from callflow.conditions import BoolOp, Compare, Expr, Name, Not
+from callflow.flow.conditions import BoolOp, Compare, Expr, Name, Not
 from callflow.lint.evaluation import Space, evaluate3, unique_names
 
 Lit = tuple[Expr, bool]  # a condition and whether it holds or is negated

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from callflow.diagnostics import Severity
+from callflow.flow.diagnostics import Severity
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING

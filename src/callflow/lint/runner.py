@@ -15,12 +15,13 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from callflow.diagnostics import Diagnostic, Severity
+from callflow.flow.diagnostics import Diagnostic, Severity
+from callflow.flow.filetext import read_bytes
+from callflow.flow.yamlsource import UNREADABLE, YamlError
 from callflow.lint import cache
-from callflow.yamlsource import UNREADABLE, YamlError, read_bytes
 
 if TYPE_CHECKING:
-    from callflow.loader import LoadedFlow
+    from callflow.flow.loader import LoadedFlow
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 # Folders a search does not enter: scenarios (checked by `callflow test`),
@@ -120,7 +121,7 @@ def lint_file(path: str, report: LintReport | None = None) -> list[Diagnostic]:
     """The problems of one file: its load problems, or the rules' findings.
 
     Remembered results (callflow.lint.cache) and validated flows
-    (callflow.flowcache) spare an unchanged file the parsing and validation.
+    (callflow.flow.cache) spare an unchanged file the parsing and validation.
     """
     try:
         data = read_bytes(path)
@@ -146,9 +147,9 @@ def _remembered(data: bytes, path: str, lint: Callable[[], list[Diagnostic]]) ->
 
 
 def _lint_data(data: bytes, path: str) -> list[Diagnostic]:
-    from callflow.errors import FlowLoadError
-    from callflow.loader import flow_from_text
-    from callflow.yamlsource import decode_text
+    from callflow.flow.errors import FlowLoadError
+    from callflow.flow.filetext import decode_text
+    from callflow.flow.loader import flow_from_text
 
     try:
         loaded = flow_from_text(decode_text(data, path), path)

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from callflow.yamlsource import PositionIndex
+from callflow.flow.positions import PositionIndex
 
 
 class Source:

@@ -7,12 +7,11 @@ A name is a constant, a field, a `choose` id, `agent`, an amount (`total`,
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from callflow.model import AMOUNT_NAMES, CATALOG_PARTS, ChoiceOption, Flow, RouteOption, catalog_reference
+from callflow.flow.model import ChoiceOption, Flow, RouteOption
+from callflow.flow.scalars import AMOUNT_NAMES, CATALOG_PARTS, catalog_reference
 
 
 class Symbol(NamedTuple):
@@ -85,8 +84,3 @@ class Symbols:
         catalog = [f"catalog.{code}.{part}" for code in self.flow.catalog for part in CATALOG_PARTS]
         return [*self.table, *catalog]
 
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

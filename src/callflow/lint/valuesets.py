@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from callflow.conditions import Expr, Value
+from callflow.flow.conditions import Expr, Value
+from callflow.flow.graph import Edge, FlowGraph
+from callflow.flow.model import Node
+from callflow.flow.steps import AskStep
 from callflow.lint.evaluation import Space, evaluate3, unique_names
-from callflow.lint.graph import Edge, FlowGraph
 from callflow.lint.symbols import Symbols
-from callflow.model import AskStep, Node
 
 # Beyond this many narrowed names per case, the oldest narrowing is forgotten.
 MAX_NARROWED = 64

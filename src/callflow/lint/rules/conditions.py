@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from callflow.conditions import Compare, Literal, Name, Value, comparisons
-from callflow.dates import calendar_day
-from callflow.diagnostics import Diagnostic
-from callflow.lint.context import ConditionSite, LintContext
+from callflow.flow.conditions import Compare, Literal, Name, Value, comparisons
+from callflow.flow.dates import calendar_day
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.suggest import did_you_mean
+from callflow.lint.context import LintContext
 from callflow.lint.evaluation import (
     ORDERING,
     Opaque,
@@ -18,7 +19,8 @@ from callflow.lint.evaluation import (
     unique_names,
 )
 from callflow.lint.rule import ERROR, WARNING, Rule
-from callflow.lint.symbols import Symbol, did_you_mean
+from callflow.lint.sites import ConditionSite
+from callflow.lint.symbols import Symbol
 from callflow.lint.valuesets import VState
 
 TYPE_MISMATCH = Rule("CF210", "type-mismatch", ERROR, "a comparison with a value of the wrong type, never true")

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from callflow.diagnostics import Diagnostic
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.graph import loops
+from callflow.flow.model import ChoiceOption, ElseRoute, RouteOption
+from callflow.flow.steps import AskStep, ItemStep, PastDueStep, PaymentStep
+from callflow.flow.suggest import did_you_mean
 from callflow.lint.context import LintContext
-from callflow.lint.graph import loops
 from callflow.lint.rule import ERROR, WARNING, Rule
-from callflow.lint.symbols import did_you_mean
-from callflow.model import (
-    AskStep,
-    ChoiceOption,
-    ElseRoute,
-    ItemStep,
-    PastDueStep,
-    PaymentStep,
-    RouteOption,
-)
 
 MISSING_START = Rule("CF101", "missing-start", ERROR, "`start` names a node that does not exist")
 UNKNOWN_TARGET = Rule("CF102", "unknown-target", ERROR, "`next`, `goto` or `else` names a node that does not exist")

@@ -1,12 +1,12 @@
 """Load rules (CF0xx): problems found while reading a file, before any other
-rule can look at it. They come from callflow.yamlsource and callflow.loader;
+rule can look at it. They come from callflow.flow.yamlsource and callflow.flow.loader;
 they are listed here so that every code has one place and one document."""
 
 from __future__ import annotations
 
+from callflow.flow.loader import INVALID_VALUE, MISSING_KEY, UNKNOWN_KEY
+from callflow.flow.yamlsource import ALIAS, DUPLICATE_KEY, SYNTAX, TAG, TOO_LARGE, UNREADABLE
 from callflow.lint.rule import ERROR, Rule
-from callflow.loader import INVALID_VALUE, MISSING_KEY, UNKNOWN_KEY
-from callflow.yamlsource import ALIAS, DUPLICATE_KEY, SYNTAX, TAG, TOO_LARGE, UNREADABLE
 
 RULES = (
     Rule(SYNTAX, "yaml-syntax", ERROR, "the file is not valid YAML (or is empty, or holds several documents)"),

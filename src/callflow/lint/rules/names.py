@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from callflow.conditions import names as condition_names
-from callflow.diagnostics import Diagnostic
+from callflow.flow.conditions import names as condition_names
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.scalars import AMOUNT_NAMES, BUILTIN_NAMES, CATALOG_PARTS, catalog_reference
+from callflow.flow.steps import AskStep, ItemRef, ItemStep, PastDueStep, PaymentStep, TicketStep
+from callflow.flow.suggest import did_you_mean
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, Rule
-from callflow.lint.symbols import did_you_mean
-from callflow.model import (
-    AMOUNT_NAMES,
-    BUILTIN_NAMES,
-    CATALOG_PARTS,
-    AskStep,
-    ItemRef,
-    ItemStep,
-    PastDueStep,
-    PaymentStep,
-    TicketStep,
-    catalog_reference,
-)
 
 UNKNOWN_NAME = Rule("CF201", "unknown-name", ERROR, "a placeholder or condition names nothing the flow defines")
 UNKNOWN_FIELD = Rule("CF202", "unknown-field", ERROR, "`ask:` names a field not defined under `fields`")

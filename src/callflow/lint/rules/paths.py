@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from callflow.diagnostics import Diagnostic
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.steps import AskStep
 from callflow.lint.context import LintContext
-from callflow.lint.dataflow import Finding
+from callflow.lint.facts import Finding
 from callflow.lint.rule import ERROR, WARNING, Rule
-from callflow.model import AskStep
 
 NOT_YET_ASKED = Rule(
     "CF207", "not-yet-asked", ERROR, "a value read before it is asked on some path (it would show as a blank)"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from callflow.conditions import names as condition_names
-from callflow.diagnostics import Diagnostic
+from callflow.flow.conditions import names as condition_names
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.scalars import catalog_reference
+from callflow.flow.steps import AskStep, ItemRef, ItemStep, TicketStep
 from callflow.lint.context import LintContext
 from callflow.lint.rule import WARNING, Rule
-from callflow.model import AskStep, ItemRef, ItemStep, TicketStep, catalog_reference
 
 UNUSED_ITEM = Rule("CF212", "unused-item", WARNING, "a catalog item no step or placeholder uses")
 UNUSED_FIELD = Rule("CF213", "unused-field", WARNING, "a field no node asks")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from callflow.diagnostics import Diagnostic
+from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.steps import PastDueStep, PaymentStep
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, WARNING, Rule
-from callflow.model import PastDueStep, PaymentStep
 
 SECRET_SHOWN = Rule("CF208", "secret-shown", ERROR, "a secret field used in words, a ticket, a message or a receipt")
 LITERAL_BLANK = Rule("CF209", "literal-blank", WARNING, "a literal blank such as `____` in words to say")

@@ -1,0 +1,193 @@
+"""The end-of-call summary: path, ticket, invoice, payments, notifications and
+follow-ups, folded from a session's frames. Same answers, same summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from callflow.call.engine import Session
+from callflow.call.events import (
+    Answered,
+    Ended,
+    FollowUp,
+    InvoiceLine,
+    LineAdded,
+    NodeEntered,
+    Notified,
+    PastDueSet,
+    PaymentTaken,
+    TicketSet,
+    TicketValue,
+)
+from callflow.flow.money import ZERO, cents
+
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class Invoice:
+    currency: str
+    lines: tuple[InvoiceLine, ...]
+    past_due: Decimal
+    paid: Decimal
+
+    @property
+    def subtotal(self) -> Decimal:
+        return cents(sum((line.amount for line in self.lines), ZERO))
+
+    @property
+    def total(self) -> Decimal:
+        return cents(self.subtotal + self.past_due)
+
+    @property
+    def due(self) -> Decimal:
+        return cents(self.total - self.paid)
+
+
+@dataclass(frozen=True)
+class Summary:
+    flow_id: str
+    flow_title: str
+    agent: str | None
+    path: tuple[str, ...]
+    outcome: str | None
+    answers: tuple[Answered, ...]
+    ticket_started: bool
+    ticket: tuple[TicketValue, ...]
+    ticket_missing: tuple[str, ...]
+    invoice: Invoice
+    payments: tuple[PaymentTaken, ...]
+    notifications: tuple[Notified, ...]
+    follow_ups: tuple[FollowUp, ...]
+
+    @property
+    def ended(self) -> bool:
+        return self.outcome is not None
+
+    def ticket_value(self, key: str) -> str | None:
+        for field in self.ticket:
+            if field.key == key:
+                return field.value
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; secret answers are redacted."""
+        money = _money_text
+        return {
+            "flow": {"id": self.flow_id, "title": self.flow_title},
+            "agent": self.agent,
+            "outcome": self.outcome,
+            "path": list(self.path),
+            "answers": [
+                {
+                    "node": a.node_id,
+                    "field": a.field_id,
+                    "prompt": a.prompt,
+                    "value": REDACTED if a.secret else _json_value(a.value),
+                    "display": REDACTED if a.secret else a.display,
+                    **({"secret": True} if a.secret else {}),
+                }
+                for a in self.answers
+            ],
+            "ticket": {
+                "started": self.ticket_started,
+                "fields": [{"key": f.key, "label": f.label, "value": f.value} for f in self.ticket],
+                "missing": list(self.ticket_missing),
+            },
+            "invoice": {
+                "currency": self.invoice.currency,
+                "lines": [
+                    {
+                        "code": line.code,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "unit_price": money(line.unit_price),
+                        "amount": money(line.amount),
+                    }
+                    for line in self.invoice.lines
+                ],
+                "subtotal": money(self.invoice.subtotal),
+                "past_due": money(self.invoice.past_due),
+                "total": money(self.invoice.total),
+                "paid": money(self.invoice.paid),
+                "due": money(self.invoice.due),
+            },
+            "payments": [
+                {"node": p.node_id, "amount": money(p.amount), "method": p.method, "note": p.note}
+                for p in self.payments
+            ],
+            "notifications": [{"node": n.node_id, "to": n.to, "message": n.message} for n in self.notifications],
+            "follow_ups": [{"node": f.node_id, "text": f.text} for f in self.follow_ups],
+        }
+
+
+def _money_text(amount: Decimal) -> str:
+    return f"{cents(amount):.2f}"
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def summarize(session: Session) -> Summary:
+    """Fold everything the session's frames recorded into the summary."""
+    path: list[str] = []
+    answers: list[Answered] = []
+    ticket: dict[str, TicketValue] = {}
+    ticket_started = False
+    lines: list[InvoiceLine] = []
+    past_due = ZERO
+    payments: list[PaymentTaken] = []
+    notifications: list[Notified] = []
+    follow_ups: list[FollowUp] = []
+    outcome: str | None = None
+    for frame in session.frames:
+        if frame.answer is not None:
+            answers.append(frame.answer)
+        for event in frame.events:
+            if isinstance(event, NodeEntered):
+                path.append(event.node_id)
+            elif isinstance(event, TicketSet):
+                ticket_started = True
+                for value in event.values:
+                    ticket[value.key] = value
+            elif isinstance(event, LineAdded):
+                lines.append(event.line)
+            elif isinstance(event, PastDueSet):
+                past_due = event.amount
+            elif isinstance(event, PaymentTaken):
+                payments.append(event)
+            elif isinstance(event, Notified):
+                notifications.append(event)
+            elif isinstance(event, FollowUp):
+                follow_ups.append(event)
+            elif isinstance(event, Ended):
+                outcome = event.outcome
+    flow = session.flow
+    missing: tuple[str, ...] = ()
+    if ticket_started:
+        missing = tuple(
+            spec.label or key
+            for key, spec in flow.ticket_fields.items()
+            if spec.required and not (key in ticket and ticket[key].value.strip())
+        )
+    paid = cents(sum((p.amount for p in payments), ZERO))
+    return Summary(
+        flow_id=flow.id,
+        flow_title=flow.title,
+        agent=session.agent,
+        path=tuple(path),
+        outcome=outcome,
+        answers=tuple(answers),
+        ticket_started=ticket_started,
+        ticket=tuple(ticket.values()),
+        ticket_missing=missing,
+        invoice=Invoice(flow.currency, tuple(lines), past_due, paid),
+        payments=tuple(payments),
+        notifications=tuple(notifications),
+        follow_ups=tuple(follow_ups),
+    )

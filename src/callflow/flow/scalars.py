@@ -1,0 +1,66 @@
+"""The scalar kinds of the flow format: names, ids, words, conditions, prices.
+
+Each is a plain type with its rule riding along in an `Annotated[...]`
+marker (callflow.flow.constraints), so the models, the loader's validation and
+the JSON Schema all read the same rule. Also the names every flow has
+(`agent`, `total`, `due` …) and the catalog's `catalog.<code>.price|name`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from callflow.flow.conditions import check_condition
+from callflow.flow.constraints import AtLeast, Check, Doc, TextRule
+from callflow.flow.money import cents
+from callflow.flow.templates import check_template
+
+IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+NODE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+ITEM_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+Identifier = Annotated[
+    str,
+    TextRule(pattern=IDENTIFIER_PATTERN),
+    Doc("A name: letters, digits and _, not starting with a digit."),
+]
+NodeId = Annotated[
+    str,
+    TextRule(pattern=NODE_ID_PATTERN),
+    Doc("A node id such as D-2-4: letters, digits, '-', '_' and '.'."),
+]
+ItemCode = Annotated[str, TextRule(pattern=ITEM_CODE_PATTERN), Doc("A catalog item code, e.g. 310.")]
+Text = Annotated[str, TextRule(min_length=1)]
+Template = Annotated[
+    str,
+    TextRule(min_length=1),
+    Check(check_template),
+    Doc("Text with {placeholders}: a field id, a constant, agent, total, due, past_due, catalog.CODE.price."),
+]
+Condition = Annotated[
+    str,
+    TextRule(min_length=1),
+    Check(check_condition),
+    Doc("A condition such as `past_due_amount > 0` or `member_plan == 'help_desk'`."),
+]
+Price = Annotated[Decimal, AtLeast(0), Check(cents), Doc("A price in the flow's currency, e.g. 35.00.")]
+
+# Names every flow has; a field or constant may not take one of them.
+BUILTIN_NAMES = frozenset({"agent", "subtotal", "past_due", "total", "paid", "due"})
+AMOUNT_NAMES = frozenset({"subtotal", "past_due", "total", "paid", "due"})
+FIELD_TYPES = ("text", "number", "money", "choice", "yesno", "date")
+CATALOG_PARTS = ("price", "name")
+
+
+def catalog_reference(name: str) -> tuple[str, str] | None:
+    """(code, part) of a name `catalog.<code>.price|name`, else None. Item codes
+    may hold dots (310.1), so the part is what follows the last dot."""
+    if not name.startswith("catalog."):
+        return None
+    code, _, part = name[len("catalog.") :].rpartition(".")
+    return (code, part) if code and part in CATALOG_PARTS else None
+
+
+# Every model refuses keys it does not know (a misspelt key is an error, not ignored).
+STRICT = {"extra": "forbid"}

@@ -1,0 +1,253 @@
+"""The live prompter: questionary prompts and rich output for a director on a call.
+
+Every prompt offers Back (Esc, or the Back entry of a list). Ctrl-C (or
+Ctrl-D) asks whether to save and quit; answering no goes on with what was
+being typed still in the prompt. When the prompter has somewhere to keep
+notes (`on_note`), Ctrl-N at any prompt opens a one-line note and then comes
+back to the same prompt, typed text kept. This is the only module that
+imports questionary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.styles import Style
+from questionary import Choice, Separator
+from rich.console import Console
+from rich.text import Text
+
+from callflow.call.driver import BACK
+from callflow.call.engine import Prompt, Session
+from callflow.call.events import Event
+from callflow.call.values import InvalidAnswer, options_of, parse_answer, question_type
+from callflow.flow.index import Question
+from callflow.flow.model import Choose
+from callflow.terminal.screen import show_events
+
+STYLE = Style.from_dict({"qmark": "fg:ansicyan bold", "question": "bold", "instruction": "fg:ansibrightblack"})
+CHOICE_HINT = "(↑↓ Enter · Esc back · Ctrl-C stop)"
+TEXT_HINT = "(Enter · Esc back · Ctrl-C stop)"
+NOTE_KEY = "c-n"
+BACK_LABEL = "← Back"
+
+# Keeps a note taken at a prompt and returns it as kept (card numbers masked).
+NoteTaker = Callable[[Prompt | None, str], str]
+
+
+class SaveAndQuit(Exception):
+    """The director chose to stop the call here; the journal has every answer."""
+
+
+class _TakeNote:
+    def __repr__(self) -> str:
+        return "NOTE"
+
+
+_NOTE = _TakeNote()
+_CANCEL = object()
+
+
+def _with_keys(question: questionary.Question, keys: dict[str, object]) -> questionary.Question:
+    """Keys that end the prompt with a given result (Esc: BACK, Ctrl-N: a note)."""
+    bindings = KeyBindings()
+    for key, result in keys.items():
+
+        def _exit(event: Any, result: object = result) -> None:
+            event.app.exit(result=result)
+
+        bindings.add(key, eager=True)(_exit)
+    app = question.application
+    # Added last, so these win over the prompt's own bindings of the same keys.
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+    # A lone Esc is told apart from the start of an arrow key by this timeout.
+    app.ttimeoutlen = 0.05
+    return question
+
+
+def _back_on_escape(question: questionary.Question) -> questionary.Question:
+    return _with_keys(question, {"escape": BACK})
+
+
+class LivePrompter:
+    """A FrontEnd for a person at a terminal."""
+
+    def __init__(
+        self, console: Console, *, input: Any = None, output: Any = None, on_note: NoteTaker | None = None
+    ) -> None:
+        self.console = console
+        self.on_note = on_note
+        self._io: dict[str, Any] = {}
+        if input is not None:
+            self._io["input"] = input
+        if output is not None:
+            self._io["output"] = output
+
+    def _hint(self, base: str) -> str:
+        return base.replace(" · Ctrl-C stop", " · Ctrl-N note · Ctrl-C stop") if self.on_note else base
+
+    # -- FrontEnd -----------------------------------------------------------
+
+    def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+        show_events(self.console, events, session.flow.currency, again=again)
+
+    def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
+        self.console.print(Text(f"  ✗ {message}", style="bold red"))
+
+    def ask(self, session: Session, prompt: Prompt) -> object:
+        typed = "" if prompt.previous is None else _as_text(prompt, session)
+        if prompt.question.help:
+            # On its own line: a long hint inside the prompt line would wrap it.
+            self.console.print(Text.assemble(("  ℹ ", "blue"), (prompt.question.help, "dim")))
+        while True:
+            question = self._question(session, prompt, typed)
+            try:
+                reply = question.unsafe_ask()
+            except (KeyboardInterrupt, EOFError):
+                typed = _buffer_text(question) or typed
+                if self.confirm_quit():
+                    raise SaveAndQuit() from None
+                continue
+            if reply is _NOTE:
+                typed = _buffer_text(question) or typed
+                self.take_note(prompt)
+                continue
+            return reply
+
+    def take_note(self, prompt: Prompt | None) -> None:
+        """Ask for a one-line note and keep it (Esc, Ctrl-C or an empty note cancel)."""
+        if self.on_note is None:
+            return
+        question = _with_keys(
+            questionary.text(
+                "Note:",
+                instruction="(Enter saves · Esc cancels; card numbers are kept masked)",
+                style=STYLE,
+                **self._io,
+            ),
+            {"escape": _CANCEL},
+        )
+        try:
+            text = question.unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            text = _CANCEL
+        if text is _CANCEL or not str(text).strip():
+            self.console.print(Text("  (no note taken)", style="dim"))
+            return
+        kept = self.on_note(prompt, str(text))
+        self.console.print(Text.assemble(("  ✎ Note: ", "bold blue"), (kept, "italic")))
+
+    # -- the prompts ---------------------------------------------------------
+
+    def _question(self, session: Session, prompt: Prompt, typed: str) -> questionary.Question:
+        q = prompt.question
+        kind = question_type(q)
+        message = q.prompt
+        if kind in ("choice", "yesno"):
+            choices: list[Any] = (
+                [Choice(o.label, value=o.key) for o in options_of(q)]
+                if kind == "choice"
+                else [Choice("Yes", value=True), Choice("No", value=False)]
+            )
+            choices += [Separator(), Choice(BACK_LABEL, value=BACK)]
+            default = next((c for c in choices if isinstance(c, Choice) and c.value == prompt.previous), None)
+            question = questionary.select(
+                message,
+                choices=choices,
+                default=default,
+                instruction=self._hint(CHOICE_HINT),
+                style=STYLE,
+                **self._io,
+            )
+        else:
+            currency = session.flow.currency
+
+            def validate(text: str) -> bool | str:
+                try:
+                    parse_answer(q, text, currency)
+                except InvalidAnswer as exc:
+                    return str(exc)
+                return True
+
+            maker = questionary.password if _is_secret(q) else questionary.text
+            question = maker(
+                message,
+                default=typed,
+                validate=validate,
+                instruction=self._hint(_text_instruction(q)),
+                style=STYLE,
+                **self._io,
+            )
+        keys: dict[str, object] = {"escape": BACK}
+        if self.on_note is not None:
+            keys[NOTE_KEY] = _NOTE
+        return _with_keys(question, keys)
+
+    def confirm_quit(self) -> bool:
+        self.console.print()
+        # Ctrl-C twice (or input gone): save and quit.
+        return not self.choose("Stop here?", "Go on with the call", "Save and quit (resume later)", interrupted=False)
+
+    def choose(self, message: str, yes: str, no: str, *, interrupted: bool = False) -> bool:
+        """A two-way question: True for `yes` (listed first), False for `no`.
+        Ctrl-C, Ctrl-D or a closed input give `interrupted`."""
+        try:
+            answer = questionary.select(
+                message,
+                choices=[Choice(yes, value=True), Choice(no, value=False)],
+                style=STYLE,
+                **self._io,
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            return interrupted
+        return bool(answer)
+
+    def ask_agent(self) -> str:
+        """The director's name for {agent}, when --agent and CALLFLOW_AGENT are unset."""
+        try:
+            name = questionary.text(
+                "Your name (said to the caller as {agent}):",
+                validate=lambda t: bool(t.strip()) or "type your name",
+                style=STYLE,
+                **self._io,
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise SaveAndQuit() from None
+        return str(name).strip()
+
+
+def _is_secret(question: Question) -> bool:
+    return not isinstance(question, Choose) and question.secret
+
+
+def _text_instruction(question: Question) -> str:
+    kind = question_type(question)
+    parts = []
+    if kind == "money":
+        parts.append("amount, e.g. 45.50")
+    elif kind == "number":
+        parts.append("a number")
+    elif kind == "date":
+        parts.append("a date, YYYY-MM-DD")
+    if not isinstance(question, Choose):
+        if question.pattern_hint:
+            parts.append(question.pattern_hint)
+        if not question.required:
+            parts.append("optional: Enter to skip")
+    return f"({'; '.join(parts)}) {TEXT_HINT}" if parts else TEXT_HINT
+
+
+def _as_text(prompt: Prompt, session: Session) -> str:
+    """A previous answer as the text to put back in the prompt."""
+    value = prompt.previous
+    if _is_secret(prompt.question):
+        return ""
+    return "" if value is None else str(value)
+
+
+def _buffer_text(question: questionary.Question) -> str:
+    """What was typed when Ctrl-C came (empty for list prompts)."""
+    return str(question.application.current_buffer.text)

@@ -1,0 +1,331 @@
+"""Scenario files: one whole call (answers) and what it must produce (expectations).
+
+    name: Pay As You Go member owing $45.50 pays the add-on and the balance
+    answers:
+      existing_member: "yes"
+      ...
+    expect:
+      path: [D-2-1, D-2-5, D-2-13, D-2-6, D-2-14, D-2-15, D-2-9]
+      invoice: {total: 65.50}
+
+Scenarios live next to their flow in `<flow>.scenarios/` (docs/scenarios.md).
+`answers` is exactly an answers file's `answers` (callflow.call.answers reads it);
+the pydantic models here validate the rest and give `callflow schema
+--scenario` its JSON Schema (schema/scenario.schema.json). Checks that need
+the flow (question ids, node ids, item codes) are in callflow.testing.scenariocheck.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+from callflow.call.answers import AnswerSet, parse_answers_document
+from callflow.flow.errors import FlowLoadError
+from callflow.flow.loader import (
+    INVALID_VALUE,
+    MISSING_KEY,
+    load_data,
+    validate_data,
+)
+from callflow.flow.money import parse_amount
+from callflow.flow.positions import PositionIndex
+from callflow.flow.scalars import ITEM_CODE_PATTERN, NODE_ID_PATTERN
+from callflow.flow.yamlsource import load_problem
+
+SCENARIOS_SUFFIX = ".scenarios"
+FLOW_SUFFIXES = (".yaml", ".yml")
+TODO_MARK = "TODO"
+_TODO = re.compile(r"^\s*TODO\b")
+_AMOUNT = re.compile(r"^\s*(?P<sign>[-+]?)\s*[$€£¥]?\s*(?P<number>[-+]?[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*(?:[A-Z]{3})?\s*$")
+
+
+def _amount(value: Any) -> Any:
+    """65.50, "65.50", "$65.50", "65.50 USD" -> Decimal('65.50')."""
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if not isinstance(value, str):
+        return value
+    match = _AMOUNT.match(value)
+    if match is None:
+        raise ValueError(f"'{value}' is not an amount (write it like 65.50 or $65.50)")
+    try:
+        amount = parse_amount(match.group("number"))
+    except ValueError:
+        raise ValueError(f"'{value}' is not an amount (write it like 65.50 or $65.50)") from None
+    return -amount if match.group("sign") == "-" else amount
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+NodeId = Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN), Field(description="A node id such as D-2-4.")]
+ItemCode = Annotated[str, StringConstraints(pattern=ITEM_CODE_PATTERN), Field(description="A catalog item code, e.g. 310.")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    WithJsonSchema({"type": ["number", "string"], "description": "An amount: 65.50, \"65.50\" or \"$65.50\"."}),
+]
+_SCALAR_SCHEMA = {"type": ["string", "number", "boolean", "null"]}
+
+
+def _answer(value: Any) -> Any:
+    """Text (None when empty), or a list of them for a question asked more than once."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not (item is None or isinstance(item, str)):
+            kind = "a mapping" if isinstance(item, dict) else "a list inside a list" if isinstance(item, list) else "that"
+            raise ValueError(
+                f"an answer is text (or a list of texts, one per time the question is asked), not {kind}"
+            )
+    return value
+
+
+AnswerValue = Annotated[
+    str | list[str | None] | None,
+    BeforeValidator(_answer),
+    WithJsonSchema(
+        {
+            "anyOf": [_SCALAR_SCHEMA, {"type": "array", "items": _SCALAR_SCHEMA}],
+            "description": "The answer as the director would type or pick it (an option's label or value); "
+            "a list when the question is asked more than once.",
+        }
+    ),
+]
+
+
+class ExpectedLine(Model):
+    """An invoice line; only what is written is compared."""
+
+    code: ItemCode
+    name: Text | None = None
+    quantity: int | None = Field(None, ge=1)
+    unit_price: Amount | None = None
+    amount: Amount | None = None
+
+
+class ExpectedInvoice(Model):
+    lines: list[ExpectedLine] | None = Field(None, description="The whole list of lines, in order.")
+    subtotal: Amount | None = None
+    past_due: Amount | None = None
+    total: Amount | None = None
+    paid: Amount | None = None
+    due: Amount | None = None
+
+
+class ExpectedPayment(Model):
+    amount: Amount | None = None
+    method: str | None = None
+    note: str | None = None
+    node: NodeId | None = None
+
+
+class ExpectedNotification(Model):
+    to: Text | None = None
+    message: str | None = None
+    node: NodeId | None = None
+
+
+EXPECT_KEYS = (
+    "path",
+    "path_includes",
+    "path_excludes",
+    "outcome",
+    "ticket",
+    "invoice",
+    "payments",
+    "notifications",
+    "follow_ups",
+)
+
+
+class Expect(Model):
+    """What the call must produce. Only what is written is checked."""
+
+    path: list[NodeId] | None = Field(None, min_length=1, description="The whole path: every node id, in order.")
+    path_includes: list[NodeId] | None = Field(
+        None, min_length=1, description="Node ids the path passes in this order (others may come between)."
+    )
+    path_excludes: list[NodeId] | None = Field(None, min_length=1, description="Node ids the path never passes.")
+    outcome: Text | None = Field(None, description="The outcome of the end reached.")
+    ticket: dict[str, str | None] | None = Field(
+        None, description="Ticket fields by key, compared as text; null: the field is not set."
+    )
+    invoice: ExpectedInvoice | None = None
+    payments: list[ExpectedPayment] | None = Field(None, description="Every payment, in order ([] for none).")
+    notifications: list[ExpectedNotification] | None = Field(None, description="Every notification, in order.")
+    follow_ups: list[str] | None = Field(None, description="Every follow-up text, in order.")
+
+    @model_validator(mode="after")
+    def _something_expected(self) -> Expect:
+        if all(getattr(self, key) is None for key in EXPECT_KEYS):
+            raise ValueError(f"'expect' needs at least one of: {', '.join(EXPECT_KEYS)}")
+        return self
+
+
+class Scenario(Model):
+    """A scenario file: one whole call and what it must produce (docs/scenarios.md)."""
+
+    name: Text = Field(description="What the call is; shown in every report.")
+    description: str | None = None
+    flow: Text | None = Field(
+        None,
+        description="The flow file, relative to this scenario file; implied inside <flow>.scenarios/ next to the flow.",
+    )
+    agent: Text | None = Field(None, description="The director's name, said as {agent}.")
+    answers: dict[str, AnswerValue] = Field(
+        description="Answers by question id, exactly as in an answers file (a list when asked more than once)."
+    )
+    expect: Expect = Field(description="What the call must produce: path, outcome, ticket, invoice, payments...")
+
+
+@dataclass(frozen=True)
+class Todo:
+    """An answer still marked TODO (a scaffold not yet filled in)."""
+
+    field_id: str
+    index: int | None
+    line: int
+    col: int
+    note: str
+
+
+@dataclass
+class LoadedScenario:
+    """A valid scenario with its file, its flow's path and positions for reports."""
+
+    scenario: Scenario
+    path: str
+    text: str
+    data: dict[str, Any]
+    flow_path: str
+    positions: PositionIndex
+    todos: list[Todo] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    def answer_set(self) -> AnswerSet:
+        """A fresh AnswerSet (each walk uses up its answers)."""
+        part = {"answers": self.data.get("answers") or {}}
+        return parse_answers_document(part, self.text, self.path)
+
+    def where(self, loc: Sequence[Any], *, at_key: bool = True) -> tuple[int, int]:
+        return self.positions.locate(loc, at_key=at_key)
+
+
+def load_scenario(path: str) -> LoadedScenario:
+    """Read and validate a scenario file; raises FlowLoadError at file:line:col."""
+    data, text = load_data(path)
+    scenario = validate_data(Scenario, data, text, path)
+    positions = PositionIndex(text, path)
+    flow_path = resolve_flow_path(path, scenario, positions)
+    return LoadedScenario(scenario, path, text, data, flow_path, positions, _todos(scenario, positions))
+
+
+def scenarios_folder_flow(folder: Path) -> Path | None:
+    """The flow a `<flow>.scenarios` folder belongs to, if it exists."""
+    if not folder.name.endswith(SCENARIOS_SUFFIX):
+        return None
+    stem = folder.name[: -len(SCENARIOS_SUFFIX)]
+    for suffix in FLOW_SUFFIXES:
+        candidate = folder.parent / f"{stem}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def scenarios_folder_of(flow_path: Path) -> Path:
+    """Where the scenarios of a flow live: `<flow>.scenarios/` next to it."""
+    return flow_path.parent / f"{flow_path.stem}{SCENARIOS_SUFFIX}"
+
+
+def resolve_flow_path(path: str, scenario: Scenario, positions: PositionIndex) -> str:
+    """The flow a scenario drives: its `flow:` (relative to the scenario file),
+    or the flow its `<flow>.scenarios/` folder is named after."""
+    here = Path(path).parent
+    if scenario.flow is not None:
+        target = here / scenario.flow
+        if not target.is_file():
+            line, col = positions.locate(("flow",), at_key=False)
+            raise FlowLoadError(
+                [
+                    load_problem(
+                        path,
+                        line,
+                        col,
+                        INVALID_VALUE,
+                        f"flow file '{scenario.flow}' not found (looked for {os.path.normpath(target)}; "
+                        "the path is relative to this scenario file)",
+                    )
+                ]
+            )
+        return os.path.normpath(target)
+    for folder in (here, *here.parents):
+        if folder.name.endswith(SCENARIOS_SUFFIX):
+            flow = scenarios_folder_flow(folder)
+            if flow is not None:
+                return os.path.normpath(flow)
+            stem = folder.name[: -len(SCENARIOS_SUFFIX)]
+            raise FlowLoadError(
+                [
+                    load_problem(
+                        path,
+                        1,
+                        1,
+                        MISSING_KEY,
+                        f"no flow '{stem}.yaml' next to the folder {folder}: put the flow there "
+                        "or name it with 'flow:' (relative to this scenario file)",
+                    )
+                ]
+            )
+    raise FlowLoadError(
+        [
+            load_problem(
+                path,
+                1,
+                1,
+                MISSING_KEY,
+                "missing key 'flow': name the flow file relative to this scenario "
+                "(e.g. flow: ../flows/intake.yaml), or keep the scenario in <flow>.scenarios/ next to its flow",
+            )
+        ]
+    )
+
+
+def _todos(scenario: Scenario, positions: PositionIndex) -> list[Todo]:
+    todos = []
+    for key, value in scenario.answers.items():
+        values = value if isinstance(value, list) else [value]
+        for i, item in enumerate(values):
+            if isinstance(item, str) and _TODO.match(item):
+                index = i if isinstance(value, list) else None
+                loc = ("answers", key) if index is None else ("answers", key, index)
+                line, col = positions.locate(loc, at_key=False)
+                note = item.strip()[len(TODO_MARK) :].strip(" :-—")
+                todos.append(Todo(key, index, line, col, note))
+    return todos
+
+
+def is_todo(value: object) -> bool:
+    return isinstance(value, str) and _TODO.match(value) is not None
