@@ -88,3 +88,14 @@ def test_callflow_no_cache_writes_nothing(cache_dir: Path, monkeypatch: pytest.M
     monkeypatch.setenv(cachefiles.NO_CACHE_ENV, "1")
     load_flow(str(D2))
     assert not cache_dir.exists()
+
+
+def test_the_fingerprint_covers_every_source_file_of_callflow() -> None:
+    # A lint rule or the engine changing must invalidate remembered results,
+    # wherever in the package it lives (the cache module sits in flow/).
+    import callflow
+
+    package = Path(callflow.__file__).resolve().parent
+    expected = sorted(package.rglob("*.py"))
+    assert cachefiles.source_files() == expected
+    assert any(p.parent.name == "rules" for p in expected) and any(p.parent.name == "call" for p in expected)

@@ -39,13 +39,23 @@ def cache_root() -> Path | None:
     return Path(base) / "callflow"
 
 
+def package_folder() -> Path:
+    """The folder of the whole callflow package (this module lives in callflow/flow/)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def source_files() -> list[Path]:
+    """Every source file of callflow: a change to any of them may change a cached result."""
+    return sorted(package_folder().rglob("*.py"))
+
+
 def fingerprint() -> str:
     """Changes whenever anything that decides a cached result may have changed."""
     global _fingerprint
     if _fingerprint is None:
         parts = [sys.version]
-        package = Path(__file__).resolve().parent
-        for path in sorted(package.rglob("*.py")):
+        package = package_folder()
+        for path in source_files():
             st = path.stat()
             parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
         for name in ("pydantic", "pydantic_core", "yaml"):
