@@ -422,13 +422,15 @@ def test_cli_required_example_in_json(tmp_path: Path) -> None:
     assert invoice == {
         "currency": "USD",
         "lines": [
-            {"code": "320", "name": "PAY AS YOU GO REMOTE SESSION", "quantity": 1, "unit_price": "20.00", "amount": "20.00"}
+            {"code": "320", "name": "PAY AS YOU GO REMOTE SESSION", "quantity": 1, "unit_price": "20.00", "amount": "20.00", "kind": "item"}
         ],
         "subtotal": "20.00",
         "past_due": "45.50",
         "total": "65.50",
         "paid": "65.50",
+        "refunded": "0.00",
         "due": "0.00",
+        "refund_due": "0.00",
     }
 
 

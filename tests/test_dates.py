@@ -74,7 +74,7 @@ def test_a_date_typed_without_quotes_is_found_and_written_properly(text: str, wr
 def test_an_unpadded_date_without_quotes_is_told_how_to_write_it(tmp_path: Path) -> None:
     [(code, message)] = problems(tmp_path, "when_due < 2026-1-5")
     assert code == "CF010"
-    assert message.endswith("a date is compared as text in quotes: write '2026-01-05'")
+    assert message.endswith("a date is written in quotes: write '2026-01-05'")
 
 
 def test_a_date_with_spaces_inside_the_quotes_is_not_a_date(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from callflow.call.answers import AnswerSet, load_answers
 from callflow.call.driver import drive
-from callflow.call.engine import FlowError, Session
+from callflow.call.engine import Session
 from callflow.call.events import (
     Ended,
     NodeEntered,
@@ -25,7 +25,7 @@ from callflow.call.events import (
 from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import REDACTED, summarize
 from callflow.call.values import InvalidAnswer
-from callflow.flow.errors import AnswersError
+from callflow.flow.errors import AnswersError, FlowError
 from callflow.flow.index import FlowIndex
 from callflow.flow.model import Flow
 
@@ -440,13 +440,15 @@ def test_same_answers_give_the_same_summary(shop: Flow) -> None:
     assert first["invoice"] == {
         "currency": "USD",
         "lines": [
-            {"code": "310", "name": "ONE-TIME REMOTE SESSION", "quantity": 1, "unit_price": "35.00", "amount": "35.00"}
+            {"code": "310", "name": "ONE-TIME REMOTE SESSION", "quantity": 1, "unit_price": "35.00", "amount": "35.00", "kind": "item"}
         ],
         "subtotal": "35.00",
         "past_due": "45.50",
         "total": "80.50",
         "paid": "80.50",
+        "refunded": "0.00",
         "due": "0.00",
+        "refund_due": "0.00",
     }
     assert first["ticket"] == {
         "started": True,

@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sessionkit import SECRET_FLOW, write
 
-from callflow.call.engine import FlowError, Prompt, Session
+from callflow.call.engine import Prompt, Session
 from callflow.call.summary import summarize
 from callflow.call.values import InvalidAnswer, options_of, question_type
 from callflow.flow.diagnostics import Diagnostic
-from callflow.flow.errors import FlowLoadError
+from callflow.flow.errors import FlowError, FlowLoadError
 from callflow.flow.loader import LoadedFlow, load_flow
 from callflow.flow.model import Choose
 from callflow.record.calls import CallRecorder

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from callflow.call.values import InvalidAnswer, display_value, find_option, parse_answer
+from callflow.flow.fields import InputField
 from callflow.flow.loader import adapter
-from callflow.flow.model import Choose, InputField
+from callflow.flow.model import Choose
 
 
 def field(**spec: object) -> InputField:
@@ -156,9 +157,32 @@ def test_money_in_another_currency() -> None:
 # -- number ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "number"), [("3", "3"), (" 7 ", "7"), ("-2.5", "-2.5"), ("1,234", "1234")])
+@pytest.mark.parametrize(("raw", "number"), [("3", "3"), (" 7 ", "7"), ("2.0", "2"), ("1,234", "1234")])
 def test_number_forms(raw: str, number: str) -> None:
     assert parse_answer(NUMBER, raw) == Decimal(number)
+
+
+def test_a_number_is_a_whole_count_unless_the_field_allows_decimals() -> None:
+    # Issue 10: "type: number accepts 2.5 bottles".
+    assert refused(NUMBER, "2.5") == "'2.5' is not a whole number"
+    hours = field(type="number", decimals=2)
+    assert parse_answer(hours, "2.5") == Decimal("2.5")
+    assert parse_answer(hours, "1.50") == Decimal("1.50")
+    assert refused(hours, "1.005") == "'1.005' has more than 2 decimal places"
+
+
+def test_numbers_and_amounts_are_not_negative_unless_min_says_so() -> None:
+    assert refused(NUMBER, "-2") == "must be 0 or more"
+    assert refused(MONEY, "-1.00") == "an amount cannot be negative"
+    assert parse_answer(field(type="number", min=-10), "-2") == Decimal(-2)
+    assert parse_answer(field(type="money", min=-500), "-160.94") == Decimal("-160.94")
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999999", "1e30", "1000000000000"])
+def test_an_amount_beyond_what_callflow_carries_is_refused_at_input(raw: str) -> None:
+    # Issue 12: a 26-digit amount crashed a live call.
+    assert "the largest amount callflow carries" in refused(MONEY, raw) or "not an amount" in refused(MONEY, raw)
+    assert "callflow carries" in refused(NUMBER, raw) or "not a number" in refused(NUMBER, raw)
 
 
 @pytest.mark.parametrize("raw", ["abc", "nan", "Infinity", "1,5", "1,2,3", "12,34"])

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lintkit import flows
 
-from callflow.call.engine import FlowError, Session
+from callflow.call.engine import Session
 from callflow.call.events import (
     Ended,
     LineAdded,
@@ -23,6 +23,7 @@ from callflow.call.events import (
     ToDo,
 )
 from callflow.call.summary import summarize
+from callflow.flow.errors import FlowError
 from callflow.flow.loader import LoadedFlow, validate_data
 from callflow.flow.model import Choose, Flow
 from callflow.flow.positions import PositionIndex

@@ -54,4 +54,4 @@ def test_a_date_field_compared_with_a_number_or_yes_no_is_never_true(tmp_path: P
 def test_a_date_without_quotes_is_a_syntax_error_that_says_to_quote_it(tmp_path: Path) -> None:
     [(line, _col, code, message)] = lint_condition(tmp_path, "go_live == 2026-12-01")
     assert (line, code) == (13, "CF010")
-    assert message.endswith("a date is compared as text in quotes: write '2026-12-01'")
+    assert message.endswith("a date is written in quotes: write '2026-12-01'")

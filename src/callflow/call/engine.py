@@ -1,12 +1,14 @@
 """The call as a pure state machine over a flow: start, answer, back.
 
-No terminal, no files, no clock. A `Session` stands at a prompt (a question
-of the current node) or at an end. Answering records the answer and walks on
-through the steps that need no answer (words, checklist items, ticket fields,
-invoice lines, payments, notifications) to the next prompt, collecting what
-they produce as events in a frame. Going back pops the last frame, so
-everything that answer caused disappears with it. The summary is a fold over
-the frames, so the same answers always give the same summary.
+No terminal, no files, no clock: the call's date (`today`) is given at the
+start. A `Session` stands at a prompt (a question of the current node, or a
+checklist item to confirm) or at an end. Answering records the answer and
+walks on through the steps that need no answer (words, computed values,
+ticket fields, invoice lines, payments, refunds, notifications) to the next
+prompt, collecting what they produce as events in a frame. Each frame also
+keeps what it changed (values, visit counts), so going back pops the frame
+and everything that answer caused disappears with it. The summary is a fold
+over the frames, so the same answers always give the same summary.
 
 Each answer costs time proportional to the steps it passes, never to the size
 of the flow: nodes, catalog items and fields are found by key.
@@ -16,55 +18,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from callflow.call.events import (
-    Answered,
-    Ended,
-    Event,
-    FollowUp,
-    InvoiceLine,
-    LineAdded,
-    NodeEntered,
-    Noted,
-    Notified,
-    PastDueSet,
-    PaymentTaken,
-    Said,
-    TicketSet,
-    TicketValue,
-    ToDo,
-    Via,
-)
-from callflow.call.values import InvalidAnswer, Value, display_value, parse_answer
-from callflow.flow import conditions
-from callflow.flow.errors import CallflowError, ExitCode
-from callflow.flow.index import FlowIndex, Question
+from callflow.call.actions import Totals, Walk, apply_step
+from callflow.call.events import Answered, Ended, Event, Limited, NodeEntered, Via
+from callflow.call.values import InvalidAnswer, Value, check_answer, display_value, parse_answer
+from callflow.flow.durations import format_duration
+from callflow.flow.errors import FlowError
+from callflow.flow.evaluate import Environment, EvaluationError, evaluate, holds
+from callflow.flow.evaluate import Value as ExprValue
+from callflow.flow.expressions import Expr
+from callflow.flow.fields import InputField, TypedConstant
+from callflow.flow.index import Confirmation, FlowIndex, Question
 from callflow.flow.model import Choose, ElseRoute, Flow, IfRoute, Node
-from callflow.flow.money import ZERO, cents, format_money
+from callflow.flow.money import cents, format_money
 from callflow.flow.scalars import AMOUNT_NAMES, catalog_reference
-from callflow.flow.steps import (
-    AskStep,
-    DoStep,
-    FollowUpStep,
-    ItemRef,
-    ItemStep,
-    NoteStep,
-    NotifyStep,
-    PastDueStep,
-    PaymentStep,
-    SayStep,
-    TicketStep,
-)
-from callflow.flow.templates import render
+from callflow.flow.steps import AskStep, DoStep
 
 SECRET_SHOWN = "[secret]"
-
-
-class FlowError(CallflowError):
-    """A defect of the flow met while walking it (lint reports these up front)."""
-
-    exit_code = ExitCode.LOAD
 
 
 @dataclass(frozen=True)
@@ -82,24 +54,6 @@ class Prompt:
         return isinstance(self.question, Choose)
 
 
-@dataclass(frozen=True)
-class Totals:
-    """Running amounts, kept per frame so going back restores them in O(1)."""
-
-    subtotal: Decimal = ZERO
-    past_due: Decimal = ZERO
-    paid: Decimal = ZERO
-    ticket_started: bool = False
-
-    @property
-    def total(self) -> Decimal:
-        return self.subtotal + self.past_due
-
-    @property
-    def due(self) -> Decimal:
-        return self.total - self.paid
-
-
 _MISSING = object()
 
 
@@ -111,31 +65,39 @@ class Frame:
     events: list[Event]
     prompt: Prompt | None  # what the session waits for after this frame
     totals: Totals
-    replaced: object = _MISSING  # the value the answer overwrote (loops)
+    changed: list[tuple[str, object]] = field(default_factory=list)  # (name, value before) in order
+    entered: list[str] = field(default_factory=list)  # nodes whose visit count this frame raised
 
 
-@dataclass
-class _Walk:
-    """Scratch state while walking from one prompt to the next."""
-
-    events: list[Event] = field(default_factory=list)
-    totals: Totals = field(default_factory=Totals)
-
-
-class Session:
+class Session(Environment):
     """A call in progress. Create it, then `answer` until `ended`."""
 
-    def __init__(self, flow: Flow, index: FlowIndex | None = None, *, agent: str | None = None) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        index: FlowIndex | None = None,
+        *,
+        agent: str | None = None,
+        today: date | None = None,
+    ) -> None:
         self.flow = flow
         self.index = index if index is not None else FlowIndex.build(flow)
         self.agent = agent or None
+        self.today = today or date.today()
         self._values: dict[str, Value] = {}
+        self._visits: dict[str, int] = {}
         self._frames: list[Frame] = []
         self._undone: Answered | None = None
-        self._walk_totals: Totals | None = None  # amounts so far while walking
-        walk = _Walk()
-        prompt = self._advance(flow.start, 0, walk, entering=True)
-        self._frames.append(Frame(None, walk.events, prompt, walk.totals))
+        self._walk: Walk | None = None  # while walking: the amounts so far and what changed
+        walk = Walk(Totals())
+        self._walk = walk
+        try:
+            prompt = self._advance(flow.start, 0, walk, entering=True)
+        except EvaluationError as exc:
+            raise FlowError(f"the flow cannot start: {exc}") from None
+        finally:
+            self._walk = None
+        self._frames.append(Frame(None, walk.events, prompt, walk.totals, walk.changed, walk.entered))
 
     # -- where the call stands ------------------------------------------------
 
@@ -145,7 +107,10 @@ class Session:
         prompt = self._frames[-1].prompt
         undone = self._undone
         if prompt is not None and undone is not None and undone.field_id == prompt.field_id:
-            return Prompt(prompt.node_id, prompt.step_index, prompt.field_id, prompt.question, undone.value)
+            previous: Value = undone.value
+            if isinstance(prompt.question, Confirmation):
+                previous = "done" if undone.value else f"not done: {undone.reason or ''}"
+            return Prompt(prompt.node_id, prompt.step_index, prompt.field_id, prompt.question, previous)
         return prompt
 
     @property
@@ -171,8 +136,7 @@ class Session:
         prompt = self._frames[-1].prompt
         if prompt is not None:
             return prompt.node_id
-        last = self._frames[-1].events
-        for event in reversed(last):
+        for event in reversed(self._frames[-1].events):
             if isinstance(event, Ended):
                 return event.node_id
         return self.flow.start
@@ -182,37 +146,50 @@ class Session:
     def answer(self, raw: object) -> list[Event]:
         """Record an answer to the current prompt and walk on.
 
-        Raises InvalidAnswer (ask again) when it does not fit the question.
+        Raises InvalidAnswer (ask again) when it does not fit the question, or
+        when what it leads to cannot be computed (a division by zero, an
+        amount beyond what callflow carries, a refund of more than is owed).
         Returns what the answer brought on screen.
         """
         prompt = self._frames[-1].prompt
         if prompt is None:
             raise InvalidAnswer("the call has ended")
         question = prompt.question
-        value = parse_answer(question, raw, self.flow.currency)
-        secret = not isinstance(question, Choose) and question.secret
+        reason: str | None = None
+        if isinstance(question, Confirmation):
+            done, reason = check_answer(raw)
+            value: Value = done
+        else:
+            value = parse_answer(question, raw, self.flow.currency, self.today)
+        secret = isinstance(question, InputField) and question.secret
         answered = Answered(
             node_id=prompt.node_id,
             field_id=prompt.field_id,
-            prompt=question.prompt,
+            prompt=self._question_prompt(question),
             value=value,
-            display=display_value(question, value, self.flow.currency),
+            display=display_value(question, value, self.flow.currency, reason),
             secret=secret,
+            reason=reason,
         )
-        replaced = self._values.get(prompt.field_id, _MISSING)
-        self._values[prompt.field_id] = value
-        walk = _Walk(totals=self._frames[-1].totals)
+        walk = Walk(self._frames[-1].totals)
+        self._walk = walk
         try:
+            self.record(prompt.field_id, value)
             if isinstance(question, Choose):
                 chosen, option = next((i, o) for i, o in enumerate(question.options) if o.key == value)
                 via = Via(prompt.node_id, "choose", chosen)
                 nxt = self._advance(option.goto, 0, walk, entering=True, via=via)
             else:
                 nxt = self._advance(prompt.node_id, prompt.step_index + 1, walk, entering=False)
+        except EvaluationError as exc:
+            self._undo(walk.changed, walk.entered)
+            raise InvalidAnswer(f"that answer cannot be taken: {exc}") from None
         except Exception:
-            self._restore(prompt.field_id, replaced)
+            self._undo(walk.changed, walk.entered)
             raise
-        self._frames.append(Frame(answered, walk.events, nxt, walk.totals, replaced))
+        finally:
+            self._walk = None
+        self._frames.append(Frame(answered, walk.events, nxt, walk.totals, walk.changed, walk.entered))
         self._undone = None
         return list(walk.events)
 
@@ -222,92 +199,162 @@ class Session:
             return False
         frame = self._frames.pop()
         assert frame.answer is not None
-        self._restore(frame.answer.field_id, frame.replaced)
+        self._undo(frame.changed, frame.entered)
         self._undone = frame.answer
         return True
 
-    def _restore(self, field_id: str, replaced: object) -> None:
-        if replaced is _MISSING:
-            self._values.pop(field_id, None)
-        else:
-            self._values[field_id] = replaced  # type: ignore[assignment]
+    def _undo(self, changed: list[tuple[str, object]], entered: list[str]) -> None:
+        for name, before in reversed(changed):
+            if before is _MISSING:
+                self._values.pop(name, None)
+            else:
+                self._values[name] = before  # type: ignore[assignment]
+        for node_id in entered:
+            count = self._visits.get(node_id, 0) - 1
+            if count > 0:
+                self._visits[node_id] = count
+            else:
+                self._visits.pop(node_id, None)
 
-    # -- names, for conditions and placeholders ----------------------------------
+    def record(self, name: str, value: Value) -> None:
+        """Set a recorded value, remembering the one before for going back."""
+        walk = self._walk
+        if walk is not None:
+            walk.changed.append((name, self._values.get(name, _MISSING)))
+        self._values[name] = value
+
+    @staticmethod
+    def _question_prompt(question: Question) -> str:
+        return question.prompt
+
+    # -- names, for expressions and placeholders ----------------------------------
 
     def value(self, name: str) -> Value:
-        """A recorded field, constant, amount or catalog price/name by name; None if not known yet."""
+        """A recorded value, constant, amount, today or catalog price/name; None if not known yet."""
         if name in self._values:
             return self._values[name]
-        if name in self.flow.constants:
-            return self.flow.constants[name]
-        totals = self._walk_totals if self._walk_totals is not None else self.totals
+        constant = self.flow.constants.get(name)
+        if constant is not None:
+            return constant.value if isinstance(constant, TypedConstant) else constant
+        totals = self._walk.totals if self._walk is not None else self.totals
         if name in AMOUNT_NAMES:
             return cents(getattr(totals, name))
         if name == "agent":
             return self.agent
+        if name == "today":
+            return self.today.isoformat()
         reference = catalog_reference(name)
         if reference is not None and (item := self.flow.catalog.get(reference[0])) is not None:
             return item.price if reference[1] == "price" else item.name
         return None
+
+    def visits(self, node_id: str) -> int:
+        return self._visits.get(node_id, 0)
+
+    def is_money(self, expr: Expr) -> bool:
+        return self.index.type_of(expr).kind == "money"
+
+    def position(self, name: str, value: object) -> int | None:
+        symbol = self.index.symbols.resolve(name)
+        if symbol is None or not symbol.ordered:
+            return None
+        return symbol.position(value)
+
+    def compute(self, text: str) -> ExprValue:
+        """The value of one of the flow's expressions now."""
+        return evaluate(self.index.expr(text), self)
+
+    def holds(self, condition: str) -> bool:
+        return holds(self.index.expr(condition), self)
 
     def text(self, name: str) -> str | None:
         """How a name reads inside words to say; None shows as a blank."""
         if name in self._values:
             question = self.index.questions.get(name)
             value = self._values[name]
-            if question is None or value is None:
-                return None if value is None else str(value)
-            if not isinstance(question, Choose) and question.secret:
+            if value is None:
+                return None
+            if question is None:
+                return self._shown(name, value)
+            if getattr(question, "secret", False):
                 return SECRET_SHOWN
             return display_value(question, value, self.flow.currency)
         value = self.value(name)
+        if value is None:
+            return None
+        return self._shown(name, value)
+
+    def _shown(self, name: str, value: Value) -> str:
+        """A computed value, constant or amount as words: $9.00, 1 h 30 min, 2."""
+        symbol = self.index.symbols.resolve(name)
+        kind = symbol.type if symbol is not None else ""
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
         if isinstance(value, Decimal):
-            return format_money(value, self.flow.currency)
-        return None if value is None else str(value)
+            if kind == "money":
+                return format_money(value, self.flow.currency)
+            if kind == "duration":
+                return format_duration(value)
+            return _number_text(value)
+        return str(value)
 
     # -- walking -----------------------------------------------------------------
 
     def _advance(
-        self, node_id: str, step_index: int, walk: _Walk, *, entering: bool, via: Via | None = None
+        self, node_id: str, step_index: int, walk: Walk, *, entering: bool, via: Via | None = None
     ) -> Prompt | None:
         hops = 0
-        self._walk_totals = walk.totals
-        try:
-            while True:
-                node = self.flow.nodes.get(node_id)
-                if node is None:
-                    raise FlowError(f"the flow goes to node '{node_id}', which does not exist")
-                if entering:
-                    walk.events.append(
-                        NodeEntered(node_id, node.section, node.title, node.role or self.flow.role, via)
-                    )
-                    entering = False
-                steps = node.steps
-                while step_index < len(steps):
-                    step = steps[step_index]
-                    if step.when is not None and not self._holds(step.when):
-                        step_index += 1
-                        continue
-                    if isinstance(step, AskStep):
-                        question = self.flow.fields.get(step.ask)
-                        if question is None:
-                            raise FlowError(f"node '{node_id}' asks '{step.ask}', which is not defined under fields")
-                        return Prompt(node_id, step_index, step.ask, question)
-                    self._apply(node_id, step, walk)
+        while True:
+            if entering:
+                node_id, node, via = self._enter(node_id, via, walk)
+                entering = False
+            else:
+                node = self.flow.nodes[node_id]
+            steps = node.steps
+            while step_index < len(steps):
+                step = steps[step_index]
+                if step.when is not None and not self.holds(step.when):
                     step_index += 1
-                if node.choose is not None:
-                    return Prompt(node_id, len(steps), node.choose.id, node.choose)
-                if node.end is not None:
-                    walk.events.append(Ended(node_id, node.end))
-                    return None
-                node_id, via = self._route(node_id, node)
-                step_index = 0
-                entering = True
-                hops += 1
-                if hops > len(self.flow.nodes):
-                    raise FlowError(f"the flow goes round in a loop from node '{node_id}' without asking anything")
-        finally:
-            self._walk_totals = None
+                    continue
+                if isinstance(step, AskStep):
+                    question = self.flow.fields.get(step.ask)
+                    if question is None:
+                        raise FlowError(f"node '{node_id}' asks '{step.ask}', which is not defined under fields")
+                    return Prompt(node_id, step_index, step.ask, question)
+                apply_step(self, node_id, step, walk)
+                if isinstance(step, DoStep) and step.confirm is not None:
+                    confirmation = Confirmation(step.confirm, walk.last_text or step.do)
+                    return Prompt(node_id, step_index, step.confirm, confirmation)
+                step_index += 1
+            if node.choose is not None:
+                return Prompt(node_id, len(steps), node.choose.id, node.choose)
+            if node.end is not None:
+                walk.events.append(Ended(node_id, node.end))
+                return None
+            node_id, via = self._route(node_id, node)
+            step_index = 0
+            entering = True
+            hops += 1
+            if hops > len(self.flow.nodes):
+                raise FlowError(f"the flow goes round in a loop from node '{node_id}' without asking anything")
+
+    def _enter(self, node_id: str, via: Via | None, walk: Walk) -> tuple[str, Node, Via | None]:
+        """Enter a node, or the node its limit sends the call to instead."""
+        for _ in range(len(self.flow.nodes) + 1):
+            node = self.flow.nodes.get(node_id)
+            if node is None:
+                raise FlowError(f"the flow goes to node '{node_id}', which does not exist")
+            limit = node.at_most
+            if limit is not None and self._visits.get(node_id, 0) >= limit.times:
+                walk.events.append(Limited(node_id, limit.times, limit.then))
+                via = Via(node_id, "limit", 0)
+                node_id = limit.then
+                continue
+            self._visits[node_id] = self._visits.get(node_id, 0) + 1
+            walk.entered.append(node_id)
+            walk.events.append(NodeEntered(node_id, node.section, node.title, node.role or self.flow.role, via))
+            return node_id, node, via
+        raise FlowError(f"the limits of node '{node_id}' send the call round in a circle")
 
     def _route(self, node_id: str, node: Node) -> tuple[str, Via]:
         """The next node and the edge that leads there."""
@@ -317,68 +364,16 @@ class Session:
             for i, route in enumerate(node.routes):
                 if isinstance(route, ElseRoute):
                     return route.else_, Via(node_id, "routes", i)
-                if isinstance(route, IfRoute) and self._holds(route.if_):
+                if isinstance(route, IfRoute) and self.holds(route.if_):
                     return route.goto, Via(node_id, "routes", i)
             raise FlowError(f"node '{node_id}': no route matched and there is no 'else'")
+        if node.return_:
+            raise FlowError(f"node '{node_id}' returns, but it is not inside a called procedure")
         raise FlowError(f"node '{node_id}' has no way on (add next, choose, routes or end)")
 
-    def _holds(self, condition: str) -> bool:
-        return conditions.evaluate(conditions.parse_condition(condition), self.value)
 
-    def _render(self, template: str | None) -> str | None:
-        return None if template is None else render(template, self.text)
-
-    def _apply(self, node_id: str, step: object, walk: _Walk) -> None:
-        totals = walk.totals
-        if isinstance(step, SayStep):
-            walk.events.append(Said(node_id, render(step.say, self.text)))
-        elif isinstance(step, DoStep):
-            walk.events.append(ToDo(node_id, render(step.do, self.text)))
-        elif isinstance(step, NoteStep):
-            walk.events.append(Noted(node_id, render(step.note, self.text)))
-        elif isinstance(step, TicketStep):
-            specs = self.flow.ticket_fields
-            values = tuple(
-                # An unknown blank leaves the ticket field empty, so it counts as missing.
-                TicketValue(key, (specs[key].label if key in specs else None) or key, render(template, self.text, ""))
-                for key, template in step.ticket.items()
-            )
-            walk.events.append(TicketSet(node_id, values))
-            if not totals.ticket_started:
-                walk.totals = totals = Totals(totals.subtotal, totals.past_due, totals.paid, True)
-        elif isinstance(step, ItemStep):
-            ref = step.item if isinstance(step.item, ItemRef) else ItemRef(code=step.item)
-            item = self.flow.catalog.get(ref.code)
-            if item is None:
-                raise FlowError(f"node '{node_id}' adds item '{ref.code}', which is not in the catalog")
-            line = InvoiceLine(ref.code, item.name, ref.quantity, item.price, cents(item.price * ref.quantity))
-            walk.events.append(LineAdded(node_id, line))
-            walk.totals = Totals(totals.subtotal + line.amount, totals.past_due, totals.paid, totals.ticket_started)
-        elif isinstance(step, PastDueStep):
-            amount = self._values.get(step.past_due)
-            if amount is None:
-                return
-            if not isinstance(amount, Decimal):
-                raise FlowError(f"node '{node_id}': past_due names '{step.past_due}', which is not a money field")
-            walk.events.append(PastDueSet(node_id, step.past_due, cents(amount)))
-            walk.totals = Totals(totals.subtotal, cents(amount), totals.paid, totals.ticket_started)
-        elif isinstance(step, PaymentStep):
-            amount = self._amount(node_id, step.payment.amount, totals)
-            payment = PaymentTaken(node_id, amount, self._render(step.payment.method), self._render(step.payment.note))
-            walk.events.append(payment)
-            walk.totals = Totals(totals.subtotal, totals.past_due, totals.paid + amount, totals.ticket_started)
-        elif isinstance(step, NotifyStep):
-            walk.events.append(Notified(node_id, step.notify.to, self._render(step.notify.message)))
-        elif isinstance(step, FollowUpStep):
-            walk.events.append(FollowUp(node_id, render(step.follow_up, self.text)))
-        self._walk_totals = walk.totals
-
-    def _amount(self, node_id: str, name: str, totals: Totals) -> Decimal:
-        if name in AMOUNT_NAMES:
-            return cents(getattr(totals, name))
-        value = self._values.get(name)
-        if isinstance(value, Decimal):
-            return cents(value)
-        if name in self.flow.fields:
-            return ZERO  # an optional amount left empty
-        raise FlowError(f"node '{node_id}': payment amount '{name}' is not an amount or a money field")
+def _number_text(value: Decimal) -> str:
+    """2, 2.5, 0.25: a number as a person writes it."""
+    if value == value.to_integral_value():
+        return f"{value.quantize(Decimal(1)):f}"
+    return f"{value.normalize():f}"

@@ -12,7 +12,8 @@ from callflow.call.values import Value
 
 class Via(NamedTuple):
     """The edge a walk took into a node: the node it left, that node's way on
-    ("choose", "routes" or "next") and which option or route it took (0 for next)."""
+    ("choose", "routes", "next", "limit" or "call"/"return") and which option or
+    route it took (0 for the others)."""
 
     node_id: str
     way: str
@@ -78,13 +79,16 @@ class TicketSet:
 
 @dataclass(frozen=True)
 class InvoiceLine:
-    """One line of the invoice, priced from the catalog."""
+    """One line of the invoice: an item, a credit (a negative amount) or billed
+    time (`quantity` in hours, `unit` "h")."""
 
-    code: str
+    code: str | None
     name: str
-    quantity: int
+    quantity: Decimal
     unit_price: Decimal
     amount: Decimal
+    kind: str = "item"  # "item", "credit" or "time"
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,38 @@ class PaymentTaken:
 
 
 @dataclass(frozen=True)
+class RefundGiven:
+    """Money was paid back to the customer."""
+
+    kind: ClassVar[str] = "refund"
+    node_id: str
+    amount: Decimal
+    method: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A named value was computed (`set:`)."""
+
+    kind: ClassVar[str] = "set"
+    node_id: str
+    name: str
+    value: Value
+    display: str
+
+
+@dataclass(frozen=True)
+class Limited:
+    """A node was entered as often as it may be: the call goes elsewhere."""
+
+    kind: ClassVar[str] = "limit"
+    node_id: str
+    times: int
+    then: str
+
+
+@dataclass(frozen=True)
 class Notified:
     """Someone is to be told something."""
 
@@ -129,11 +165,13 @@ class Notified:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """Something someone must do after the call."""
+    """Something someone must do after the call, by whom and by when."""
 
     kind: ClassVar[str] = "follow_up"
     node_id: str
     text: str
+    owner: str | None = None
+    due: str | None = None  # YYYY-MM-DD
 
 
 @dataclass(frozen=True)
@@ -157,6 +195,7 @@ class Answered:
     value: Value
     display: str
     secret: bool = False
+    reason: str | None = None  # a checklist item not done: why
 
 
 Event = (
@@ -168,6 +207,9 @@ Event = (
     | LineAdded
     | PastDueSet
     | PaymentTaken
+    | RefundGiven
+    | Computed
+    | Limited
     | Notified
     | FollowUp
     | Ended

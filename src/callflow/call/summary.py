@@ -10,6 +10,7 @@ from typing import Any
 from callflow.call.engine import Session
 from callflow.call.events import (
     Answered,
+    Computed,
     Ended,
     FollowUp,
     InvoiceLine,
@@ -18,9 +19,12 @@ from callflow.call.events import (
     Notified,
     PastDueSet,
     PaymentTaken,
+    RefundGiven,
     TicketSet,
     TicketValue,
+    ToDo,
 )
+from callflow.flow.index import Confirmation
 from callflow.flow.money import ZERO, cents
 
 REDACTED = "[redacted]"
@@ -32,6 +36,7 @@ class Invoice:
     lines: tuple[InvoiceLine, ...]
     past_due: Decimal
     paid: Decimal
+    refunded: Decimal = ZERO
 
     @property
     def subtotal(self) -> Decimal:
@@ -43,7 +48,24 @@ class Invoice:
 
     @property
     def due(self) -> Decimal:
-        return cents(self.total - self.paid)
+        """What is still unpaid (never below zero)."""
+        return max(ZERO, cents(self.total - self.paid + self.refunded))
+
+    @property
+    def refund_due(self) -> Decimal:
+        """What the invoice still owes the customer (never below zero)."""
+        return max(ZERO, cents(self.paid - self.refunded - self.total))
+
+
+@dataclass(frozen=True)
+class CheckedItem:
+    """A checklist item the director confirmed: done, or not done and why."""
+
+    node_id: str
+    id: str
+    text: str
+    done: bool
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,10 @@ class Summary:
     payments: tuple[PaymentTaken, ...]
     notifications: tuple[Notified, ...]
     follow_ups: tuple[FollowUp, ...]
+    refunds: tuple[RefundGiven, ...] = ()
+    computed: tuple[Computed, ...] = ()  # each computed value as it last stood
+    checklist: tuple[CheckedItem, ...] = ()
+    today: str | None = None
 
     @property
     def ended(self) -> bool:
@@ -102,9 +128,11 @@ class Summary:
                     {
                         "code": line.code,
                         "name": line.name,
-                        "quantity": line.quantity,
+                        "quantity": _quantity_json(line.quantity),
                         "unit_price": money(line.unit_price),
                         "amount": money(line.amount),
+                        "kind": line.kind,
+                        **({"unit": line.unit} if line.unit else {}),
                     }
                     for line in self.invoice.lines
                 ],
@@ -112,19 +140,40 @@ class Summary:
                 "past_due": money(self.invoice.past_due),
                 "total": money(self.invoice.total),
                 "paid": money(self.invoice.paid),
+                "refunded": money(self.invoice.refunded),
                 "due": money(self.invoice.due),
+                "refund_due": money(self.invoice.refund_due),
             },
             "payments": [
                 {"node": p.node_id, "amount": money(p.amount), "method": p.method, "note": p.note}
                 for p in self.payments
             ],
+            "refunds": [
+                {"node": r.node_id, "amount": money(r.amount), "method": r.method, "note": r.note} for r in self.refunds
+            ],
             "notifications": [{"node": n.node_id, "to": n.to, "message": n.message} for n in self.notifications],
-            "follow_ups": [{"node": f.node_id, "text": f.text} for f in self.follow_ups],
+            "follow_ups": [
+                {"node": f.node_id, "text": f.text, "owner": f.owner, "due": f.due} for f in self.follow_ups
+            ],
+            "checklist": [
+                {"node": c.node_id, "id": c.id, "text": c.text, "done": c.done, "reason": c.reason}
+                for c in self.checklist
+            ],
+            "values": [
+                {"node": c.node_id, "name": c.name, "value": _json_value(c.value), "display": c.display}
+                for c in self.computed
+            ],
+            "today": self.today,
         }
 
 
 def _money_text(amount: Decimal) -> str:
     return f"{cents(amount):.2f}"
+
+
+def _quantity_json(quantity: Decimal) -> int | float:
+    """A count as a whole number; hours of billed time to two decimals."""
+    return int(quantity) if quantity == quantity.to_integral_value() else float(quantity)
 
 
 def _json_value(value: object) -> object:
@@ -142,13 +191,24 @@ def summarize(session: Session) -> Summary:
     lines: list[InvoiceLine] = []
     past_due = ZERO
     payments: list[PaymentTaken] = []
+    refunds: list[RefundGiven] = []
     notifications: list[Notified] = []
     follow_ups: list[FollowUp] = []
+    computed: dict[str, Computed] = {}
+    checklist: list[CheckedItem] = []
     outcome: str | None = None
+    last_todo: dict[str, str] = {}
     for frame in session.frames:
-        if frame.answer is not None:
-            answers.append(frame.answer)
+        answer = frame.answer
+        if answer is not None:
+            answers.append(answer)
+            question = session.index.questions.get(answer.field_id)
+            if isinstance(question, Confirmation):
+                text = last_todo.get(answer.node_id, question.prompt)
+                checklist.append(CheckedItem(answer.node_id, answer.field_id, text, bool(answer.value), answer.reason))
         for event in frame.events:
+            if isinstance(event, ToDo):
+                last_todo[event.node_id] = event.text
             if isinstance(event, NodeEntered):
                 path.append(event.node_id)
             elif isinstance(event, TicketSet):
@@ -161,6 +221,11 @@ def summarize(session: Session) -> Summary:
                 past_due = event.amount
             elif isinstance(event, PaymentTaken):
                 payments.append(event)
+            elif isinstance(event, RefundGiven):
+                refunds.append(event)
+            elif isinstance(event, Computed):
+                computed.pop(event.name, None)
+                computed[event.name] = event
             elif isinstance(event, Notified):
                 notifications.append(event)
             elif isinstance(event, FollowUp):
@@ -176,6 +241,7 @@ def summarize(session: Session) -> Summary:
             if spec.required and not (key in ticket and ticket[key].value.strip())
         )
     paid = cents(sum((p.amount for p in payments), ZERO))
+    refunded = cents(sum((r.amount for r in refunds), ZERO))
     return Summary(
         flow_id=flow.id,
         flow_title=flow.title,
@@ -186,8 +252,12 @@ def summarize(session: Session) -> Summary:
         ticket_started=ticket_started,
         ticket=tuple(ticket.values()),
         ticket_missing=missing,
-        invoice=Invoice(flow.currency, tuple(lines), past_due, paid),
+        invoice=Invoice(flow.currency, tuple(lines), past_due, paid, refunded),
         payments=tuple(payments),
         notifications=tuple(notifications),
         follow_ups=tuple(follow_ups),
+        refunds=tuple(refunds),
+        computed=tuple(computed.values()),
+        checklist=tuple(checklist),
+        today=session.today.isoformat(),
     )

@@ -23,10 +23,11 @@ from callflow.call.values import (
     parse_answer,
     question_type,
 )
-from callflow.flow import conditions
+from callflow.flow import expressions as conditions
 from callflow.flow.dates import calendar_day
+from callflow.flow.fields import InputField
 from callflow.flow.index import Question
-from callflow.flow.model import Flow, IfRoute, InputField
+from callflow.flow.model import Flow, IfRoute
 
 EXAMPLE_DATE = date(2026, 11, 23)
 WORDS = ("Alex Morgan", "Printer offline", "Sam Rivera", "Laptop won't boot", "Jordan Lee", "Email not syncing")
@@ -58,7 +59,7 @@ class Telling:
     def of(cls, flow: Flow) -> Telling:
         telling = cls()
         for text in flow_conditions(flow):
-            expr = conditions.parse_condition(text)
+            expr = conditions.parse_expression(text)
             for read in conditions.names(expr):
                 telling.literals.setdefault(read.name, set())
             for compare in conditions.comparisons(expr):
@@ -79,8 +80,9 @@ def _amount_text(amount: Decimal) -> str:
 
 
 def _bounds(question: InputField, *, money: bool) -> tuple[Decimal, Decimal]:
-    low = question.min if question.min is not None else Decimal(0)
-    high = question.max if question.max is not None else low + (Decimal(200) if money else Decimal(100))
+    least, most = question.bounds()
+    low = least if least is not None else Decimal(0)
+    high = most if most is not None else low + (Decimal(200) if money else Decimal(100))
     return low, max(low, high)
 
 

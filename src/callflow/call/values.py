@@ -1,22 +1,32 @@
 """Turning what a director types (or an answers file holds) into a typed value.
 
-text -> str, number -> Decimal, money -> Decimal in cents, yesno -> bool,
-choice -> the option's value. Each parse returns the value and how to show it.
+text -> str, number -> Decimal (whole unless the field allows decimals),
+money -> Decimal in cents, duration -> Decimal minutes, yesno -> bool, choice
+-> the option's value, date -> YYYY-MM-DD text, a checklist confirmation ->
+True (done) or False (not done, with a reason). Numbers and amounts are 0 or
+more unless the field's min says otherwise, and never beyond what callflow
+carries, so arithmetic on them is exact.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from callflow.call.cardmask import mask_card_numbers
 from callflow.flow.dates import ISO_DATE, calendar_day
-from callflow.flow.index import Question
-from callflow.flow.model import ChoiceOption, Choose, InputField, RouteOption
+from callflow.flow.durations import DurationError, format_duration, parse_duration
+from callflow.flow.fields import ChoiceOption, InputField
+from callflow.flow.index import Confirmation, Question
+from callflow.flow.model import Choose, RouteOption
 from callflow.flow.money import format_money, parse_amount
+from callflow.flow.scalars import MAX_AMOUNT
 
 Value = str | Decimal | bool | None
+_NOT_DONE = re.compile(r"(?is)\s*(?:not\s*done|no|n|skipped)\s*(?:[:—–-]\s*(?P<reason>.*))?")
+_DONE = {"done", "yes", "y", "ok", "true", "x", "✓"}
 
 _YES = {"y", "yes", "true", "1", "on"}
 _NO = {"n", "no", "false", "0", "off"}
@@ -30,11 +40,39 @@ class InvalidAnswer(ValueError):
 def options_of(question: Question) -> list[ChoiceOption | RouteOption]:
     if isinstance(question, Choose):
         return list(question.options)
-    return list(question.options or [])
+    if isinstance(question, InputField):
+        return list(question.options or [])
+    return []
 
 
 def question_type(question: Question) -> str:
     return "choice" if isinstance(question, Choose) else question.type
+
+
+def check_answer(raw: object) -> tuple[bool, str | None]:
+    """A confirmation: (True, None) for done; (False, reason) for not done."""
+    if isinstance(raw, bool):
+        if not raw:
+            raise InvalidAnswer("say why it was not done: not done: <reason>")
+        return True, None
+    if isinstance(raw, dict):
+        done = raw.get("done")
+        reason = raw.get("reason")
+        if done is True or str(done).strip().casefold() in _DONE:
+            return True, None
+        if reason is None or not str(reason).strip():
+            raise InvalidAnswer("say why it was not done: {done: no, reason: ...}")
+        return False, mask_card_numbers(str(reason).strip())
+    text = "" if raw is None else str(raw).strip()
+    if text.casefold() in _DONE:
+        return True, None
+    match = _NOT_DONE.fullmatch(text)
+    if match is None:
+        raise InvalidAnswer(f"'{text}' is neither done nor 'not done: <reason>'")
+    reason = (match["reason"] or "").strip()
+    if not reason:
+        raise InvalidAnswer("say why it was not done: not done: <reason>")
+    return False, mask_card_numbers(reason)
 
 
 def find_option(question: Question, answer: str) -> ChoiceOption | RouteOption:
@@ -51,10 +89,10 @@ def find_option(question: Question, answer: str) -> ChoiceOption | RouteOption:
     raise InvalidAnswer(f"'{answer}' is not one of the options: {allowed}")
 
 
-def parse_answer(question: Question, raw: object, currency: str = "USD") -> Value:
+def parse_answer(question: Question, raw: object, currency: str = "USD", today: date | None = None) -> Value:
     """Check and convert one answer. Empty optional answers give None."""
     try:
-        return _parse_answer(question, raw, currency)
+        return _parse_answer(question, raw, currency, today)
     except InvalidAnswer as exc:
         if isinstance(question, InputField) and question.secret and raw is not None:
             # Refusals reach screens and CI logs: a secret is not echoed in them.
@@ -68,8 +106,10 @@ def parse_answer(question: Question, raw: object, currency: str = "USD") -> Valu
         raise
 
 
-def _parse_answer(question: Question, raw: object, currency: str) -> Value:
+def _parse_answer(question: Question, raw: object, currency: str, today: date | None) -> Value:
     kind = question_type(question)
+    if isinstance(question, Confirmation):
+        return check_answer(raw)[0]
     if isinstance(raw, bool) and kind == "yesno":
         return raw
     text = "" if raw is None else str(raw)
@@ -93,19 +133,28 @@ def _parse_answer(question: Question, raw: object, currency: str) -> Value:
         raise InvalidAnswer(f"'{text}' is not yes or no")
     assert isinstance(question, InputField)
     if kind == "money":
+        if len(text) > 40:
+            raise InvalidAnswer("that is not an amount callflow can carry (type it like 45.50)")
         try:
             amount = parse_amount(text, currency)
         except ValueError as exc:
             raise InvalidAnswer(str(exc)) from None
         _check_range(question, amount, lambda v: format_money(v, currency))
-        if question.min is None and amount < 0:
-            raise InvalidAnswer("an amount cannot be negative")
         return amount
     if kind == "date":
-        return parse_date(text)
+        day = parse_date(text)
+        _check_date_range(question, day, today)
+        return day
+    if kind == "duration":
+        try:
+            minutes = parse_duration(text)
+        except DurationError as exc:
+            raise InvalidAnswer(str(exc)) from None
+        _check_range(question, minutes, format_duration)
+        return minutes
     if kind == "number":
         # Commas only as thousands separators: '1,5' is not silently 15.
-        if not _TYPED_NUMBER.fullmatch(text):
+        if len(text) > 40 or not _TYPED_NUMBER.fullmatch(text):
             raise InvalidAnswer(f"'{text}' is not a number")
         try:
             number = Decimal(text.replace(",", ""))
@@ -114,7 +163,12 @@ def _parse_answer(question: Question, raw: object, currency: str) -> Value:
         if not number.is_finite():
             raise InvalidAnswer(f"'{text}' is not a number")
         _check_range(question, number, str)
-        return number
+        places = question.decimals or 0
+        if number != number.quantize(Decimal(1).scaleb(-places)):
+            raise InvalidAnswer(
+                f"'{text}' is not a whole number" if places == 0 else f"'{text}' has more than {places} decimal places"
+            )
+        return number.to_integral_value() if places == 0 else number
     if question.pattern is not None and not re.fullmatch(question.pattern, text):
         hint = question.pattern_hint or f"it must match {question.pattern}"
         raise InvalidAnswer(f"'{text}' does not fit: {hint}")
@@ -127,10 +181,27 @@ def _parse_answer(question: Question, raw: object, currency: str) -> Value:
 
 
 def _check_range(question: InputField, value: Decimal, show: Callable[[Decimal], str]) -> None:
-    if question.min is not None and value < question.min:
-        raise InvalidAnswer(f"must be at least {show(question.min)}")
-    if question.max is not None and value > question.max:
-        raise InvalidAnswer(f"must be at most {show(question.max)}")
+    low, high = question.bounds()
+    if abs(value) > MAX_AMOUNT:
+        raise InvalidAnswer(f"must be at most {show(MAX_AMOUNT)}, the largest amount callflow carries")
+    if low is None and value < 0:
+        raise InvalidAnswer("an amount cannot be negative" if question.type == "money" else "must be 0 or more")
+    if low is not None and value < low:
+        raise InvalidAnswer(f"must be at least {show(low)}")
+    if high is not None and value > high:
+        raise InvalidAnswer(f"must be at most {show(high)}")
+
+
+def _check_date_range(question: InputField, text: str, today: date | None) -> None:
+    low, high = question.date_bounds()
+    day = calendar_day(text)
+    if day is None:
+        return
+    reference = today or date.today()
+    if low is not None and day < low.resolve(reference):
+        raise InvalidAnswer(f"must be {low.resolve(reference).isoformat()} or later")
+    if high is not None and day > high.resolve(reference):
+        raise InvalidAnswer(f"must be {high.resolve(reference).isoformat()} or earlier")
 
 
 def parse_date(text: str) -> str:
@@ -142,11 +213,15 @@ def parse_date(text: str) -> str:
     return text
 
 
-def display_value(question: Question, value: Value, currency: str = "USD") -> str:
+def display_value(question: Question, value: Value, currency: str = "USD", reason: str | None = None) -> str:
     """How a recorded value reads on screen and in receipts (secrets aside)."""
     if value is None:
         return ""
     kind = question_type(question)
+    if kind == "check":
+        return "Done" if value else f"Not done: {reason}" if reason else "Not done"
+    if kind == "duration" and isinstance(value, Decimal):
+        return format_duration(value)
     if kind == "yesno":
         return "Yes" if value else "No"
     if kind == "choice":

@@ -51,6 +51,12 @@ class FlowLoadError(CallflowError):
         return [str(d) for d in self.diagnostics]
 
 
+class FlowError(CallflowError):
+    """A defect of the flow met while walking it (lint reports these up front)."""
+
+    exit_code = ExitCode.LOAD
+
+
 class AnswersError(CallflowError):
     """An answers file whose answers do not walk the flow to an end."""
 

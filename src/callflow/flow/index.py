@@ -1,13 +1,36 @@
-"""Lookups over a flow built once at load, so each engine step costs O(1)."""
+"""Lookups over a flow built once at load, so each engine step costs O(1):
+every question by id, where each is asked, every expression parsed once, and
+the names with their types (shared with lint)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from callflow.flow.model import Choose, Flow, InputField
-from callflow.flow.steps import AskStep
+from callflow.flow.expressions import Expr, parse_expression
+from callflow.flow.fields import InputField
+from callflow.flow.model import Choose, Flow
+from callflow.flow.steps import AskStep, DoStep
 
-Question = InputField | Choose
+if TYPE_CHECKING:
+    from callflow.flow.exprtypes import Checker
+    from callflow.flow.names import Symbols
+    from callflow.flow.types import Type
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A checklist item the director ticks done, or not done with a reason."""
+
+    id: str
+    prompt: str  # the item's words (a template)
+    type: str = "check"
+    required: bool = True
+    secret: bool = False
+    help: str | None = None
+
+
+Question = InputField | Choose | Confirmation
 
 
 @dataclass(frozen=True)
@@ -21,21 +44,60 @@ class FieldPlace:
 
 @dataclass
 class FlowIndex:
-    """Every question by id (fields and the nodes' `choose` questions), and
-    the places each is asked. A `choose` whose id is taken keeps the first
-    definition; lint reports the clash."""
+    """Every question by id (fields, the nodes' `choose` questions and
+    checklist confirmations), and the places each is asked. A `choose` whose
+    id is taken keeps the first definition; lint reports the clash."""
 
+    flow: Flow | None = None
     questions: dict[str, Question] = field(default_factory=dict)
     places: dict[str, list[FieldPlace]] = field(default_factory=dict)
+    _expressions: dict[str, Expr] = field(default_factory=dict, repr=False)
+    _symbols: Symbols | None = field(default=None, repr=False)
+    _checker: Checker | None = field(default=None, repr=False)
+    _types: dict[int, Type] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, flow: Flow) -> FlowIndex:
-        index = cls(questions=dict(flow.fields))
+        index = cls(flow=flow, questions=dict(flow.fields))
         for node_id, node in flow.nodes.items():
             for i, step in enumerate(node.steps):
                 if isinstance(step, AskStep):
                     index.places.setdefault(step.ask, []).append(FieldPlace(node_id, i))
+                elif isinstance(step, DoStep) and step.confirm is not None:
+                    index.questions.setdefault(step.confirm, Confirmation(step.confirm, step.do))
+                    index.places.setdefault(step.confirm, []).append(FieldPlace(node_id, i))
             if node.choose is not None:
                 index.questions.setdefault(node.choose.id, node.choose)
                 index.places.setdefault(node.choose.id, []).append(FieldPlace(node_id, len(node.steps)))
         return index
+
+    def expr(self, text: str) -> Expr:
+        """The parsed tree of an expression of this flow (parsed once)."""
+        found = self._expressions.get(text)
+        if found is None:
+            found = self._expressions[text] = parse_expression(text)
+        return found
+
+    @property
+    def symbols(self) -> Symbols:
+        """The flow's names, computed values typed."""
+        if self._symbols is None:
+            from callflow.flow.exprtypes import settle_computed_types
+            from callflow.flow.names import Symbols
+
+            assert self.flow is not None
+            self._symbols = Symbols(self.flow)
+            settle_computed_types(self._symbols)
+        return self._symbols
+
+    def type_of(self, expr: Expr) -> Type:
+        """The static type of an expression of this flow (remembered)."""
+        key = id(expr)
+        found = self._types.get(key)
+        if found is None:
+            if self._checker is None:
+                from callflow.flow.exprtypes import Checker
+
+                self._checker = Checker(self.symbols)
+            found = self._types[key] = self._checker.infer(expr).type
+        return found

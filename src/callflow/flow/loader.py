@@ -21,7 +21,7 @@ from callflow.flow.diagnostics import Diagnostic, Severity
 from callflow.flow.errors import FlowLoadError
 from callflow.flow.filetext import read_text
 from callflow.flow.index import FlowIndex
-from callflow.flow.model import Flow
+from callflow.flow.model import Flow, Library
 from callflow.flow.positions import PositionIndex
 from callflow.flow.scalars import IDENTIFIER_PATTERN, ITEM_CODE_PATTERN, NODE_ID_PATTERN
 from callflow.flow.steps import STEP_KINDS
@@ -38,7 +38,7 @@ UNKNOWN_KEY = "CF012"
 M = TypeVar("M")
 
 # YAML keys that are Python keywords, and the dataclass fields that hold them.
-KEY_OF_FIELD = {"if_": "if", "else_": "else"}
+KEY_OF_FIELD = {"if_": "if", "else_": "else", "return_": "return"}
 FIELD_OF_KEY = {key: name for name, key in KEY_OF_FIELD.items()}
 
 
@@ -119,17 +119,28 @@ def adapter(model: type[M]) -> TypeAdapter[M]:
     return found
 
 
-def _rename_route_keys(data: Any) -> Any:
-    """`- if:` / `- else:` in routes become the fields `if_` / `else_`."""
-    nodes = data.get("nodes") if isinstance(data, dict) else None
-    if not isinstance(nodes, dict):
+def _rename_keyword_keys(data: Any) -> Any:
+    """`- if:` / `- else:` in routes and `return:` on a node become the fields
+    `if_`, `else_` and `return_`, in the nodes of the flow and of its procedures."""
+    if not isinstance(data, dict):
         return data
-    for node in nodes.values():
-        routes = node.get("routes") if isinstance(node, dict) else None
-        if isinstance(routes, list):
-            for i, route in enumerate(routes):
-                if isinstance(route, dict) and any(key in FIELD_OF_KEY for key in route):
-                    routes[i] = {FIELD_OF_KEY.get(key, key): value for key, value in route.items()}
+    node_maps = [data.get("nodes")]
+    procedures = data.get("procedures")
+    if isinstance(procedures, dict):
+        node_maps += [p.get("nodes") for p in procedures.values() if isinstance(p, dict)]
+    for nodes in node_maps:
+        if not isinstance(nodes, dict):
+            continue
+        for node_id, node in nodes.items():
+            if not isinstance(node, dict):
+                continue
+            if "return" in node:
+                nodes[node_id] = node = {FIELD_OF_KEY.get(key, key): value for key, value in node.items()}
+            routes = node.get("routes")
+            if isinstance(routes, list):
+                for i, route in enumerate(routes):
+                    if isinstance(route, dict) and any(key in FIELD_OF_KEY for key in route):
+                        routes[i] = {FIELD_OF_KEY.get(key, key): value for key, value in route.items()}
     return data
 
 
@@ -141,8 +152,8 @@ def validate_data(model: type[M], data: Any, text: str, path: str) -> M:
         )
     from pydantic import ValidationError
 
-    if model is Flow:
-        data = _rename_route_keys(data)
+    if model is Flow or model is Library:
+        data = _rename_keyword_keys(data)
     try:
         return adapter(model).validate_python(data)
     except ValidationError as exc:

@@ -17,12 +17,11 @@ lint rules, so that an author sees all of them at once with their codes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
-from callflow.flow.constraints import Check, Doc, MinItems, OneOf, TextRule
+from callflow.flow.constraints import AtLeast, Check, Doc, MinItems, OneOf, TextRule
+from callflow.flow.fields import Constant, InputField
 from callflow.flow.scalars import (
     BUILTIN_NAMES,
     NODE_ID_PATTERN,
@@ -61,19 +60,6 @@ class TicketFieldSpec:
 
 
 @dataclass(frozen=True)
-class ChoiceOption:
-    """One answer of a choice question."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    label: Annotated[Text, Doc("What the director sees.")]
-    value: Annotated[Text | None, Doc("What is recorded (defaults to the label).")] = None
-
-    @property
-    def key(self) -> str:
-        return self.value if self.value is not None else self.label
-
-
-@dataclass(frozen=True)
 class RouteOption:
     """One answer of the node's deciding question, and where it leads."""
 
@@ -85,40 +71,6 @@ class RouteOption:
     @property
     def key(self) -> str:
         return self.value if self.value is not None else self.label
-
-
-@dataclass(frozen=True)
-class InputField:
-    """A value the director types or picks and that the flow records; defined
-    once under `fields` and asked by `- ask: <id>` wherever the script needs it."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    prompt: Text
-    type: Literal["text", "number", "money", "choice", "yesno", "date"] = "text"
-    help: str | None = None
-    required: bool = True
-    secret: Annotated[bool, Doc("Read without echo; never written to journal or receipt.")] = False
-    pattern: Annotated[str | None, Doc("A regular expression a text answer must match whole.")] = None
-    pattern_hint: Annotated[str | None, Doc("Said when the pattern does not match, e.g. 'six digits'.")] = None
-    options: Annotated[list[ChoiceOption] | None, Doc("The answers of a choice field.")] = None
-    min: Decimal | None = None
-    max: Decimal | None = None
-
-    def __post_init__(self) -> None:
-        if self.pattern is not None:
-            try:
-                re.compile(self.pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
-        if self.type == "choice":
-            if not self.options:
-                raise ValueError("a choice field needs options")
-        elif self.options is not None:
-            raise ValueError(f"options belong to choice fields, not {self.type}")
-        if self.pattern is not None and self.type != "text":
-            raise ValueError("pattern belongs to text fields")
-        if (self.min is not None or self.max is not None) and self.type not in ("number", "money"):
-            raise ValueError("min and max belong to number and money fields")
 
 
 @dataclass(frozen=True)
@@ -171,6 +123,20 @@ Route = Annotated[
 
 
 @dataclass(frozen=True)
+class AtMost:
+    """At most `times` visits; the next one goes to `then` instead."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    times: Annotated[int, AtLeast(1), Doc("How many times the node may be entered in one call.")]
+    then: Annotated[NodeId, Doc("Where the call goes instead once the node was entered that many times.")]
+
+
+# The ways on of a node, as fields; `return` is a Python keyword (see loader).
+WAYS_ON = ("next", "choose", "routes", "end", "return_")
+KEY_OF_WAY = {"return_": "return"}
+
+
+@dataclass(frozen=True)
 class Node:
     """One step of the script, keyed by its id in `nodes`."""
 
@@ -183,18 +149,39 @@ class Node:
     choose: Choose | None = None
     routes: Annotated[list[Route] | None, Doc("Checked in order; the first that holds is taken.")] = None
     end: Annotated[Text | None, Doc("The call ends here with this outcome, e.g. transferred.")] = None
+    return_: Annotated[
+        bool | None, Doc("In a procedure: go back to the step after the one that called it.")
+    ] = None
+    at_most: Annotated[
+        AtMost | None, Doc("Enter this node at most so many times in a call; the next time go elsewhere.")
+    ] = None
 
     def __post_init__(self) -> None:
-        ways = [k for k in ("next", "choose", "routes", "end") if getattr(self, k) is not None]
+        ways = [KEY_OF_WAY.get(k, k) for k in WAYS_ON if getattr(self, k) not in (None, False)]
         if len(ways) > 1:
             raise ValueError(f"a node has one way on, but this one has {' and '.join(ways)}: keep one")
+        if self.return_ is False:
+            raise ValueError("'return: false' says nothing: leave it out, or write 'return: true'")
 
     @property
     def way_on(self) -> str | None:
-        for key in ("next", "choose", "routes", "end"):
-            if getattr(self, key) is not None:
+        for key in WAYS_ON:
+            if getattr(self, key) not in (None, False):
                 return key
         return None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """Steps used from several places: nodes of their own, called with
+    `- call: <name>` and returning with `return: true`."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    start: Annotated[NodeId, Doc("The first node of the procedure.")]
+    nodes: Annotated[dict[NodeId, Node], MinItems(1)]
+    title: Annotated[Text | None, Doc("What the procedure does, e.g. Take payment.")] = None
+    description: str | None = None
+    role: Annotated[Text | None, Doc("Who performs the nodes that name no role.")] = None
 
 
 def _known_version(value: int) -> int:
@@ -224,7 +211,9 @@ class Flow:
     currency: Annotated[str, TextRule(pattern=r"^[A-Z]{3}$"), Doc("Currency code, e.g. USD.")] = "USD"
     role: Annotated[Text | None, Doc("Who performs the nodes that name no role.")] = None
     constants: Annotated[
-        dict[Identifier, Text], Check(_not_builtin), Doc("Fixed words such as company and phone.")
+        dict[Identifier, Constant],
+        Check(_not_builtin),
+        Doc("Fixed words such as company and phone, or typed values such as {money: 95.00}."),
     ] = field(default_factory=dict)
     catalog: dict[ItemCode, CatalogItem] = field(default_factory=dict)
     ticket_fields: dict[Identifier, TicketFieldSpec] = field(default_factory=dict)
@@ -233,3 +222,26 @@ class Flow:
         Check(_not_builtin),
         Doc("Every value the script records, by id; nodes ask them with `- ask: <id>`."),
     ] = field(default_factory=dict)
+    procedures: Annotated[
+        dict[Identifier, Procedure], Doc("Sub-procedures used from several nodes with `- call: <name>`.")
+    ] = field(default_factory=dict)
+    uses: Annotated[
+        list[Text], Doc("Library files (paths from this file) whose procedures, fields and constants this flow uses.")
+    ] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Library:
+    """A file of procedures (and the fields, constants, items and ticket fields
+    they need) that flows use with `uses:`."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    library: Annotated[str, TextRule(pattern=NODE_ID_PATTERN), Doc("Short name of the library.")]
+    procedures: Annotated[dict[Identifier, Procedure], MinItems(1)]
+    callflow: Annotated[int, Check(_known_version), Doc("Version of the flow format; 1.")] = FORMAT_VERSION
+    title: Text | None = None
+    description: str | None = None
+    constants: Annotated[dict[Identifier, Constant], Check(_not_builtin)] = field(default_factory=dict)
+    catalog: dict[ItemCode, CatalogItem] = field(default_factory=dict)
+    ticket_fields: dict[Identifier, TicketFieldSpec] = field(default_factory=dict)
+    fields: Annotated[dict[Identifier, InputField], Check(_not_builtin)] = field(default_factory=dict)

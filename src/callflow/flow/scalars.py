@@ -11,8 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from callflow.flow.conditions import check_condition
 from callflow.flow.constraints import AtLeast, Check, Doc, TextRule
+from callflow.flow.expressions import check_condition, check_expression
 from callflow.flow.money import cents
 from callflow.flow.templates import check_template
 
@@ -44,12 +44,35 @@ Condition = Annotated[
     Check(check_condition),
     Doc("A condition such as `past_due_amount > 0` or `member_plan == 'help_desk'`."),
 ]
-Price = Annotated[Decimal, AtLeast(0), Check(cents), Doc("A price in the flow's currency, e.g. 35.00.")]
+Expression = Annotated[
+    str,
+    TextRule(min_length=1),
+    Check(check_expression),
+    Doc("A computed value such as `bottles * catalog.BTL.price`, `subtotal * 10%` or `today + 14`."),
+]
+# The largest amount or number callflow carries: every answer, price and
+# computed value stays within it, so Decimal arithmetic at cents is exact.
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def _within_limit(value: Decimal) -> Decimal:
+    if abs(value) > MAX_AMOUNT:
+        raise ValueError(f"{value} is beyond the largest amount callflow carries ({MAX_AMOUNT:,})")
+    return value
+
+
+def _price(value: Decimal) -> Decimal:
+    return cents(_within_limit(value))
+
+
+Price = Annotated[Decimal, AtLeast(0), Check(_price), Doc("A price in the flow's currency, e.g. 35.00.")]
+Amount = Annotated[Decimal, Check(_price), Doc("An amount in the flow's currency, e.g. 95.00.")]
+Number = Annotated[Decimal, Check(_within_limit)]
 
 # Names every flow has; a field or constant may not take one of them.
-BUILTIN_NAMES = frozenset({"agent", "subtotal", "past_due", "total", "paid", "due"})
-AMOUNT_NAMES = frozenset({"subtotal", "past_due", "total", "paid", "due"})
-FIELD_TYPES = ("text", "number", "money", "choice", "yesno", "date")
+AMOUNT_NAMES = frozenset({"subtotal", "past_due", "total", "paid", "refunded", "due", "refund_due"})
+BUILTIN_NAMES = frozenset({"agent", "today", *AMOUNT_NAMES})
+FIELD_TYPES = ("text", "number", "money", "choice", "yesno", "date", "duration")
 CATALOG_PARTS = ("price", "name")
 
 

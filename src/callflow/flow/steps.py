@@ -1,9 +1,11 @@
 """The steps of a node: one-key mappings, each with an optional `when`.
 
-`say`, `do` and `note` are words; `ask` records a field; `ticket`, `item`,
-`past_due` and `payment` build the ticket and the invoice; `notify` and
-`follow_up` record who must be told or do what. A node lists them in the
-order the director performs them (callflow.flow.model).
+`say`, `do` and `note` are words (a `do` may ask the director to confirm it);
+`ask` records a field; `set` computes a named value; `ticket` sets ticket
+fields; the invoice steps (callflow.flow.invoicesteps) build and settle the
+invoice; `notify` and `follow_up` record who must be told or do what; `call`
+runs a sub-procedure and comes back. A node lists them in the order the
+director performs them (callflow.flow.model).
 """
 
 from __future__ import annotations
@@ -11,10 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from callflow.flow.constraints import AtLeast, Doc, OneOf
-from callflow.flow.scalars import STRICT, Condition, Identifier, ItemCode, Template, Text
-
-When = Annotated[Condition | None, Doc("Skip this step unless the condition holds.")]
+from callflow.flow.constraints import Doc, MinItems, OneOf
+from callflow.flow.invoicesteps import (
+    CreditStep,
+    ItemStep,
+    PastDueStep,
+    PaymentStep,
+    RefundStep,
+    TimeStep,
+    When,
+)
+from callflow.flow.scalars import STRICT, Expression, Identifier, Template
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,10 @@ class DoStep:
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "do"
     do: Annotated[Template, Doc("Something to do, shown as a checklist item.")]
+    confirm: Annotated[
+        Identifier | None,
+        Doc("The director must tick it done, or not done with a reason; recorded under this id."),
+    ] = None
     when: When = None
 
 
@@ -58,6 +71,20 @@ class AskStep:
 
 
 @dataclass(frozen=True)
+class SetStep:
+    """Compute named values: `set: {refund: bottles * price - fee}`."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    kind: ClassVar[str] = "set"
+    set: Annotated[
+        dict[Identifier, Expression],
+        MinItems(1),
+        Doc("Values to compute, by name; later steps use them like fields: {refund}, refund > 0."),
+    ]
+    when: When = None
+
+
+@dataclass(frozen=True)
 class TicketStep:
     """Set ticket fields; the first such step starts the ticket."""
 
@@ -68,73 +95,11 @@ class TicketStep:
 
 
 @dataclass(frozen=True)
-class ItemRef:
-    """A catalog item and how many of it."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    code: ItemCode
-    quantity: Annotated[int, AtLeast(1)] = 1
-
-
-def _item_form(value: Any) -> str:
-    return "ref" if isinstance(value, (dict, ItemRef)) else "code"
-
-
-ItemSpec = Annotated[
-    Annotated[ItemCode, "code"] | Annotated[ItemRef, "ref"],
-    OneOf(_item_form, "item_form", "an item is a catalog code or {code, quantity}"),
-    Doc("Add a catalog item to the invoice: a code or {code, quantity}."),
-]
-
-
-@dataclass(frozen=True)
-class ItemStep:
-    """Add a catalog item to the invoice."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    kind: ClassVar[str] = "item"
-    item: ItemSpec
-    when: When = None
-
-
-@dataclass(frozen=True)
-class PastDueStep:
-    """Add the amount of a money field to the invoice as past-due balance."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    kind: ClassVar[str] = "past_due"
-    past_due: Annotated[Identifier, Doc("A money field whose amount is added to the invoice as past-due balance.")]
-    when: When = None
-
-
-@dataclass(frozen=True)
-class Payment:
-    """A payment: how much (an amount name or a money field), how, and why."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    amount: Annotated[
-        Identifier, Doc("due (what is left to pay), total, past_due, subtotal, or a money field.")
-    ] = "due"
-    method: Annotated[Template | None, Doc("How it was paid, e.g. '{payment_method}'.")] = None
-    note: Template | None = None
-
-
-@dataclass(frozen=True)
-class PaymentStep:
-    """Record a payment."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    kind: ClassVar[str] = "payment"
-    payment: Payment
-    when: When = None
-
-
-@dataclass(frozen=True)
 class Notify:
     """Someone to tell, and what."""
 
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    to: Annotated[Text, Doc("Who is told, e.g. Remote Agent.")]
+    to: Annotated[Template, Doc("Who is told, e.g. Remote Agent or {remote_agent}.")]
     message: Template | None = None
 
 
@@ -149,16 +114,75 @@ class NotifyStep:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """Something someone must do after the call, by when."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    text: Annotated[Template, Doc("What must be done.")]
+    owner: Annotated[Template | None, Doc("Who does it, e.g. Team Leader or {remote_agent}.")] = None
+    due: Annotated[Expression | None, Doc("By when: a date expression such as `today + 2`.")] = None
+
+
+def _follow_up_form(value: Any) -> str:
+    return "full" if isinstance(value, (dict, FollowUp)) else "text"
+
+
+FollowUpSpec = Annotated[
+    Annotated[Template, "text"] | Annotated[FollowUp, "full"],
+    OneOf(_follow_up_form, "follow_up_form", "a follow-up is words, or {text, owner, due}"),
+    Doc("Something someone must do after the call: words, or {text, owner, due}."),
+]
+
+
+@dataclass(frozen=True)
 class FollowUpStep:
     """Record something someone must do after the call."""
 
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
     kind: ClassVar[str] = "follow_up"
-    follow_up: Annotated[Template, Doc("Something someone must do after the call.")]
+    follow_up: FollowUpSpec
+    when: When = None
+
+    @property
+    def text(self) -> str:
+        return self.follow_up.text if isinstance(self.follow_up, FollowUp) else self.follow_up
+
+    @property
+    def owner(self) -> str | None:
+        return self.follow_up.owner if isinstance(self.follow_up, FollowUp) else None
+
+    @property
+    def due(self) -> str | None:
+        return self.follow_up.due if isinstance(self.follow_up, FollowUp) else None
+
+
+@dataclass(frozen=True)
+class CallStep:
+    """Run a sub-procedure here; the call comes back to the next step."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = STRICT
+    kind: ClassVar[str] = "call"
+    call: Annotated[Identifier, Doc("The name of a procedure under `procedures` or in a file under `uses`.")]
     when: When = None
 
 
-STEP_KINDS = ("say", "do", "note", "ask", "ticket", "item", "past_due", "payment", "notify", "follow_up")
+STEP_KINDS = (
+    "say",
+    "do",
+    "note",
+    "ask",
+    "set",
+    "ticket",
+    "item",
+    "credit",
+    "time",
+    "past_due",
+    "payment",
+    "refund",
+    "notify",
+    "follow_up",
+    "call",
+)
 
 
 def _step_kind(value: Any) -> str | None:
@@ -175,14 +199,33 @@ Step = Annotated[
     | Annotated[DoStep, "do"]
     | Annotated[NoteStep, "note"]
     | Annotated[AskStep, "ask"]
+    | Annotated[SetStep, "set"]
     | Annotated[TicketStep, "ticket"]
     | Annotated[ItemStep, "item"]
+    | Annotated[CreditStep, "credit"]
+    | Annotated[TimeStep, "time"]
     | Annotated[PastDueStep, "past_due"]
     | Annotated[PaymentStep, "payment"]
+    | Annotated[RefundStep, "refund"]
     | Annotated[NotifyStep, "notify"]
-    | Annotated[FollowUpStep, "follow_up"],
+    | Annotated[FollowUpStep, "follow_up"]
+    | Annotated[CallStep, "call"],
     OneOf(_step_kind, "step_kind", "a step is one of: " + ", ".join(STEP_KINDS)),
 ]
 AnyStep = (
-    SayStep | DoStep | NoteStep | AskStep | TicketStep | ItemStep | PastDueStep | PaymentStep | NotifyStep | FollowUpStep
+    SayStep
+    | DoStep
+    | NoteStep
+    | AskStep
+    | SetStep
+    | TicketStep
+    | ItemStep
+    | CreditStep
+    | TimeStep
+    | PastDueStep
+    | PaymentStep
+    | RefundStep
+    | NotifyStep
+    | FollowUpStep
+    | CallStep
 )

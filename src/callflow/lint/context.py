@@ -11,16 +11,18 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from callflow.flow.conditions import Expr, parse_condition
 from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.expressions import Expr
+from callflow.flow.expressions import parse_expression as parse_condition
+from callflow.flow.exprtypes import Checker, settle_computed_types
 from callflow.flow.graph import FlowGraph
 from callflow.flow.loader import LoadedFlow
 from callflow.flow.model import IfRoute
+from callflow.flow.names import Symbols
 from callflow.flow.templates import Placeholder, placeholders
 from callflow.lint.rule import Rule
 from callflow.lint.sites import ConditionSite, TemplateSite, step_texts
 from callflow.lint.source import Source
-from callflow.lint.symbols import Symbols
 
 if TYPE_CHECKING:
     from callflow.lint.dataflow import PathAnalysis
@@ -58,6 +60,12 @@ class LintContext:
     @cached_property
     def symbols(self) -> Symbols:
         return Symbols(self.flow)
+
+    @cached_property
+    def checker(self) -> Checker:
+        """The type checker of the flow's expressions, computed values typed."""
+        settle_computed_types(self.symbols)
+        return Checker(self.symbols, set(self.flow.nodes))
 
     @cached_property
     def graph(self) -> FlowGraph:

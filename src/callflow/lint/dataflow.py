@@ -30,9 +30,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from callflow.flow.conditions import Expr
+from callflow.flow.expressions import Expr
 from callflow.flow.graph import FlowGraph
 from callflow.flow.model import Flow
+from callflow.flow.names import Symbols
 from callflow.flow.scalars import AMOUNT_NAMES
 from callflow.lint.evaluation import unique_names
 from callflow.lint.facts import (
@@ -59,7 +60,6 @@ from callflow.lint.guards import (
     without,
 )
 from callflow.lint.sites import TemplateSite
-from callflow.lint.symbols import Symbols
 from callflow.lint.valuesets import ValueModel, VState
 
 # A node whose cases change this often drops its guards (plain bits always settle).

@@ -3,7 +3,7 @@
 Lint knows some values exactly (constants; a choice or yes/no answer when it
 tries each possible value in turn) and of others only their type (a money
 answer, the agent's name). `evaluate3` follows the engine's rules
-(callflow.flow.conditions.evaluate): a value not recorded compares false, values of
+(callflow.flow.evaluate): a value not recorded compares false, values of
 different kinds compare false, a bare name is true when it holds something.
 Where those rules decide, the answer is True or False; otherwise None.
 """
@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from callflow.flow import conditions
-from callflow.flow.conditions import BoolOp, Compare, Expr, Literal, Name, Not, Value
-from callflow.lint.symbols import Symbols
+from callflow.flow import evaluate as engine
+from callflow.flow import expressions as conditions
+from callflow.flow.evaluate import Value
+from callflow.flow.expressions import BoolOp, Compare, Expr, Literal, Name, Not
+from callflow.flow.names import Symbols
 
 _DIGITS = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*")
 ORDERING = ("<", "<=", ">", ">=")
@@ -68,9 +70,18 @@ def evaluate3(expr: Expr, lookup: Callable[[str], Known]) -> bool | None:
         return None if isinstance(value, Opaque) else _truthy(value)
     if isinstance(expr, Literal):
         return _truthy(expr.value)
+    if not isinstance(expr, Compare):
+        return None  # arithmetic and functions: known only during the call
     left = _operand(expr.left, lookup)
     if isinstance(expr.right, tuple):
         results = [compare3("==", left, item.value) for item in expr.right]
+        if expr.op == "not in":
+            if left is None:
+                return False
+            results = [None if r is None else not r for r in results]
+            if False in results:
+                return False
+            return True if all(r is True for r in results) else None
         if True in results:
             return True
         return False if all(r is False for r in results) else None
@@ -86,7 +97,7 @@ def compare3(op: str, a: Known, b: Known) -> bool | None:
     key = (op, type(a), a, type(b), b)
     found = _COMPARED.get(key)
     if found is None:
-        found = _COMPARED[key] = conditions.evaluate(Compare(op, Literal(a), Literal(b)), _nothing)
+        found = _COMPARED[key] = engine.compare(op, a, b)
     return found
 
 
@@ -110,16 +121,16 @@ def comparable(op: str, a: Known, b: Known) -> bool:
     return isinstance(text, Opaque) or (isinstance(text, str) and _DIGITS.fullmatch(text) is not None)
 
 
-def _operand(operand: Literal | Name, lookup: Callable[[str], Known]) -> Known:
-    return lookup(operand.name) if isinstance(operand, Name) else operand.value
+def _operand(operand: Expr, lookup: Callable[[str], Known]) -> Known:
+    if isinstance(operand, Name):
+        return lookup(operand.name)
+    if isinstance(operand, Literal):
+        return operand.value
+    return Opaque("any")
 
 
 def _truthy(value: Value) -> bool:
-    return conditions.evaluate(Literal(value), _nothing)
-
-
-def _nothing(_name: str) -> Value:
-    return None
+    return engine.truthy(value)
 
 
 def fixed_value(symbols: Symbols, name: str) -> Known:

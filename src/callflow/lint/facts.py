@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from callflow.flow.conditions import Expr
+from callflow.flow.expressions import Expr
+from callflow.flow.invoicesteps import ItemStep, PastDueStep, PaymentStep
 from callflow.flow.model import Flow, Node
-from callflow.flow.steps import AskStep, ItemStep, PastDueStep, PaymentStep, TicketStep
+from callflow.flow.names import Symbols
+from callflow.flow.steps import AskStep, TicketStep
 from callflow.flow.templates import Placeholder
 from callflow.lint.evaluation import unique_names
 from callflow.lint.guards import DNF, FALSE, TRUE, both
 from callflow.lint.sites import TemplateSite
-from callflow.lint.symbols import Symbols
 from callflow.lint.valuesets import ValueModel, VState
 
 PAID = 1  # the may-fact

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 
-from callflow.flow.conditions import BoolOp, Compare, Expr, Name, Not
+from callflow.flow.expressions import BoolOp, Expr, Not
 from callflow.lint.evaluation import Space, evaluate3, unique_names
 
 Lit = tuple[Expr, bool]  # a condition and whether it holds or is negated
@@ -34,27 +34,13 @@ def conjuncts(expr: Expr) -> Guard:
     (`a > 0 and b` and `b and a > 0` give the same literals)."""
     entry = _CONJUNCTS.get(id(expr))  # by identity; the entry keeps expr alive
     if entry is None or entry[0] is not expr:
-        plain = _plain(expr)
+        plain = expr  # expressions compare by meaning, wherever their parts stand
         parts = plain.operands if isinstance(plain, BoolOp) and plain.op == "and" else (plain,)
         entry = _CONJUNCTS[id(expr)] = (expr, frozenset((p.operand, False) if isinstance(p, Not) else (p, True) for p in parts))
     return entry[1]
 
 
 _CONJUNCTS: dict[int, tuple[Expr, Guard]] = {}
-
-
-def _plain(expr: Expr) -> Expr:
-    """The condition without the text offsets of its names."""
-    if isinstance(expr, Name):
-        return Name(expr.name, 0)
-    if isinstance(expr, Compare):
-        right = expr.right if isinstance(expr.right, tuple) else _plain(expr.right)
-        return Compare(expr.op, _plain(expr.left), right)  # type: ignore[arg-type]
-    if isinstance(expr, Not):
-        return Not(_plain(expr.operand))
-    if isinstance(expr, BoolOp):
-        return BoolOp(expr.op, tuple(_plain(e) for e in expr.operands))
-    return expr
 
 
 def negation(guard: Guard) -> DNF:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from callflow.flow.conditions import Expr
-from callflow.flow.steps import DoStep, FollowUpStep, NoteStep, NotifyStep, PaymentStep, SayStep, TicketStep
+from callflow.flow.expressions import Expr
+from callflow.flow.invoicesteps import PaymentStep
+from callflow.flow.steps import DoStep, FollowUpStep, NoteStep, NotifyStep, SayStep, TicketStep
 from callflow.flow.templates import Placeholder
 
 
@@ -42,7 +43,12 @@ def step_texts(node_id: str, index: int, step: object) -> list[tuple[str, tuple[
     if isinstance(step, NoteStep):
         return [("note", (*base, "note"), step.note)]
     if isinstance(step, FollowUpStep):
-        return [("follow_up", (*base, "follow_up"), step.follow_up)]
+        if isinstance(step.follow_up, str):
+            return [("follow_up", (*base, "follow_up"), step.follow_up)]
+        texts = [("follow_up", (*base, "follow_up", "text"), step.follow_up.text)]
+        if step.follow_up.owner is not None:
+            texts.append(("follow_up", (*base, "follow_up", "owner"), step.follow_up.owner))
+        return texts
     if isinstance(step, TicketStep):
         return [("ticket", (*base, "ticket", key), text) for key, text in step.ticket.items()]
     if isinstance(step, PaymentStep):

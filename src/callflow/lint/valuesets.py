@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from callflow.flow.conditions import Expr, Value
+from callflow.flow.evaluate import Value
+from callflow.flow.expressions import Expr
 from callflow.flow.graph import Edge, FlowGraph
 from callflow.flow.model import Node
+from callflow.flow.names import Symbols
 from callflow.flow.steps import AskStep
 from callflow.lint.evaluation import Space, evaluate3, unique_names
-from callflow.lint.symbols import Symbols
 
 # Beyond this many narrowed names per case, the oldest narrowing is forgotten.
 MAX_NARROWED = 64

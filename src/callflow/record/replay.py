@@ -25,14 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from callflow.call.engine import FlowError, Prompt, Session
+from callflow.call.engine import Prompt, Session
 from callflow.call.summary import REDACTED
 from callflow.call.valuegen import CannotAnswer, example_answer, flow_conditions
 from callflow.call.values import InvalidAnswer, parse_answer
-from callflow.flow import conditions
+from callflow.flow import expressions as conditions
+from callflow.flow.errors import FlowError
 from callflow.flow.index import FlowIndex
+from callflow.flow.invoicesteps import PastDueStep, PaymentStep
 from callflow.flow.model import Flow
-from callflow.flow.steps import PastDueStep, PaymentStep
 
 AFTER_MISFIT = "not replayed: it comes after an answer that no longer fits"
 
@@ -84,7 +85,7 @@ def values_needed(flow: Flow) -> set[str]:
     amounts); words only ever show a secret as [secret]."""
     needed: set[str] = set()
     for text in flow_conditions(flow):
-        needed.update(name.name for name in conditions.names(conditions.parse_condition(text)))
+        needed.update(name.name for name in conditions.names(conditions.parse_expression(text)))
     for node in flow.nodes.values():
         for step in node.steps:
             if isinstance(step, PaymentStep):

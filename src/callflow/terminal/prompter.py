@@ -24,6 +24,7 @@ from callflow.call.driver import BACK
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
 from callflow.call.values import InvalidAnswer, options_of, parse_answer, question_type
+from callflow.flow.fields import InputField
 from callflow.flow.index import Question
 from callflow.flow.model import Choose
 from callflow.terminal.screen import show_events
@@ -232,7 +233,7 @@ def _text_instruction(question: Question) -> str:
         parts.append("a number")
     elif kind == "date":
         parts.append("a date, YYYY-MM-DD")
-    if not isinstance(question, Choose):
+    if isinstance(question, InputField):
         if question.pattern_hint:
             parts.append(question.pattern_hint)
         if not question.required:

@@ -235,7 +235,7 @@ def _lines(expected: Sequence[ExpectedLine], actual: Sequence[InvoiceLine], mone
     found = []
     for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
         pairs: list[tuple[str, object, object, str, str]] = [
-            ("code", want.code, got.code, want.code, got.code),
+            ("code", want.code, got.code, str(want.code), str(got.code)),
             ("name", want.name, got.name, _quote(want.name), _quote(got.name)),
             ("quantity", want.quantity, got.quantity, str(want.quantity), str(got.quantity)),
             ("unit_price", want.unit_price, got.unit_price, money(want.unit_price), money(got.unit_price)),

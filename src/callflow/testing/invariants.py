@@ -32,9 +32,10 @@ from callflow.call.events import (
     ToDo,
 )
 from callflow.call.summary import Summary
+from callflow.flow.invoicesteps import PaymentStep
 from callflow.flow.model import Node
 from callflow.flow.money import ZERO, cents, format_money
-from callflow.flow.steps import DoStep, FollowUpStep, NoteStep, NotifyStep, PaymentStep, SayStep
+from callflow.flow.steps import DoStep, FollowUpStep, NoteStep, NotifyStep, SayStep
 from callflow.flow.templates import BLANK, Placeholder, parse_template
 
 BLANK_SHOWN = "blank-shown"
@@ -71,7 +72,9 @@ def _templates(node: Node, event: Event) -> list[str]:
         elif isinstance(event, Noted) and isinstance(step, NoteStep):
             out.append(step.note)
         elif isinstance(event, FollowUp) and isinstance(step, FollowUpStep):
-            out.append(step.follow_up)
+            out.append(step.text)
+            if step.owner is not None:
+                out.append(step.owner)
         elif isinstance(event, Notified) and isinstance(step, NotifyStep) and step.notify.message:
             out.append(step.notify.message)
         elif isinstance(event, PaymentTaken) and isinstance(step, PaymentStep):

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from callflow.call.driver import drive
-from callflow.call.engine import FlowError, Prompt, Session
+from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
 from callflow.call.summary import Summary, summarize
 from callflow.call.valuegen import CannotAnswer, Telling, random_answer
+from callflow.flow.errors import FlowError
 from callflow.flow.loader import LoadedFlow
 from callflow.testing.coverage import Reached, reached_by
 from callflow.testing.invariants import NOT_ENDED, check_invariants

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from callflow.call.engine import FlowError, Prompt, Session
+from callflow.call.engine import Prompt, Session
 from callflow.call.events import Ended, Event, NodeEntered, Via
 from callflow.call.valuegen import CannotAnswer, Telling, candidate_answers
 from callflow.call.values import InvalidAnswer, question_type
+from callflow.flow.errors import FlowError
 from callflow.flow.index import FlowIndex, Question
 from callflow.flow.model import Choose, Flow
 from callflow.testing.paths import Route

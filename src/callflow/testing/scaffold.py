@@ -23,10 +23,11 @@ from callflow.call.values import (
     parse_answer,
     question_type,
 )
-from callflow.flow import conditions
+from callflow.flow import expressions as conditions
+from callflow.flow.fields import InputField
+from callflow.flow.invoicesteps import ItemRef, ItemStep
 from callflow.flow.loader import LoadedFlow
-from callflow.flow.model import InputField
-from callflow.flow.steps import ItemRef, ItemStep, NotifyStep, TicketStep
+from callflow.flow.steps import NotifyStep, TicketStep
 from callflow.flow.templates import placeholders
 from callflow.testing.paths import Route
 from callflow.testing.routesearch import FoundRoute, RouteAnswer
@@ -57,10 +58,10 @@ def route_needs(route: Route, field_id: str) -> list[str]:
         if edge.way != "routes":
             continue
         for earlier in edge.earlier:
-            if field_id in {n.name for n in conditions.names(conditions.parse_condition(earlier))}:
+            if field_id in {n.name for n in conditions.names(conditions.parse_expression(earlier))}:
                 needs.append(f"not ({earlier}) at {edge.source}")
         if edge.condition is not None and field_id in {
-            n.name for n in conditions.names(conditions.parse_condition(edge.condition))
+            n.name for n in conditions.names(conditions.parse_expression(edge.condition))
         }:
             needs.append(f"{edge.condition} at {edge.source}")
     return needs
@@ -154,8 +155,8 @@ def _suggestions(route: Route, flow: LoadedFlow) -> list[str]:
             elif isinstance(step, ItemStep):
                 ref = step.item if isinstance(step.item, ItemRef) else ItemRef(code=step.item)
                 item = flow_model.catalog.get(ref.code)
-                if item is not None:
-                    amount = f"{item.price * ref.quantity:.2f}"
+                if item is not None and ref.quantity.strip().isdigit():
+                    amount = f"{item.price * int(ref.quantity):.2f}"
                     items.append(f"{{code: {yaml_scalar(ref.code)}, quantity: {ref.quantity}, amount: {amount}}}")
             elif isinstance(step, NotifyStep):
                 notified.append(f"{{to: {yaml_scalar(step.notify.to)}}}")

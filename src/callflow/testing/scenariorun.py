@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callflow.call.driver import drive
-from callflow.call.engine import FlowError, Session
+from callflow.call.engine import Session
 from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import Summary, summarize
-from callflow.flow.errors import AnswersError
+from callflow.flow.errors import AnswersError, FlowError
 from callflow.flow.loader import LoadedFlow
 from callflow.testing.coverage import Reached, reached_by
 from callflow.testing.expectations import Mismatch, check_expectations, route_text

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.fields import ChoiceOption
 from callflow.flow.graph import loops
-from callflow.flow.model import ChoiceOption, ElseRoute, RouteOption
-from callflow.flow.steps import AskStep, ItemStep, PastDueStep, PaymentStep
+from callflow.flow.invoicesteps import ItemStep, PastDueStep, PaymentStep
+from callflow.flow.model import ElseRoute, RouteOption
+from callflow.flow.steps import AskStep
 from callflow.flow.suggest import did_you_mean
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, WARNING, Rule

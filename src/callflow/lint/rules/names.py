@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from callflow.flow.conditions import names as condition_names
 from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.expressions import names as condition_names
+from callflow.flow.invoicesteps import ItemRef, ItemStep, PastDueStep, PaymentStep
 from callflow.flow.scalars import AMOUNT_NAMES, BUILTIN_NAMES, CATALOG_PARTS, catalog_reference
-from callflow.flow.steps import AskStep, ItemRef, ItemStep, PastDueStep, PaymentStep, TicketStep
+from callflow.flow.steps import AskStep, TicketStep
 from callflow.flow.suggest import did_you_mean
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, Rule

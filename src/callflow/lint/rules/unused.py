@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from callflow.flow.conditions import names as condition_names
 from callflow.flow.diagnostics import Diagnostic
+from callflow.flow.expressions import names as condition_names
+from callflow.flow.invoicesteps import ItemRef, ItemStep
 from callflow.flow.scalars import catalog_reference
-from callflow.flow.steps import AskStep, ItemRef, ItemStep, TicketStep
+from callflow.flow.steps import AskStep, TicketStep
 from callflow.lint.context import LintContext
 from callflow.lint.rule import WARNING, Rule
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from callflow.flow.diagnostics import Diagnostic
-from callflow.flow.steps import PastDueStep, PaymentStep
+from callflow.flow.invoicesteps import PastDueStep, PaymentStep
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, WARNING, Rule
 

@@ -1,25 +1,29 @@
-"""The condition language of routes and `when:`: parsing, errors, evaluation."""
+"""The expression language of conditions and computed values: parsing, errors, evaluation."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from callflow.flow.conditions import (
+from callflow.flow.evaluate import Environment, EvaluationError, evaluate
+from callflow.flow.evaluate import Value as CondValue
+from callflow.flow.evaluate import holds as holds_in
+from callflow.flow.expressions import (
+    Arith,
     BoolOp,
+    Call,
     Compare,
-    ConditionError,
     Literal,
     Name,
     Not,
     check_condition,
     comparisons,
-    evaluate,
     names,
-    parse_condition,
 )
-from callflow.flow.conditions import Value as CondValue
+from callflow.flow.expressions import ExpressionError as ConditionError
+from callflow.flow.expressions import parse_expression as parse_condition
 
 RECORDED: dict[str, CondValue] = {
     "owed": Decimal("45.50"),
@@ -34,9 +38,42 @@ RECORDED: dict[str, CondValue] = {
 }
 
 
+class Table(Environment):
+    """Values from a dict, visit counts from another, options in order for `size`."""
+
+    def __init__(self, values: dict[str, CondValue], visits: dict[str, int] | None = None) -> None:
+        self.values = values
+        self.counts = visits or {}
+
+    def value(self, name: str) -> CondValue:
+        return self.values.get(name)
+
+    def visits(self, node_id: str) -> int:
+        return self.counts.get(node_id, 0)
+
+    def is_money(self, expr: object) -> bool:
+        return any(n.name == "owed" for n in names(expr))  # type: ignore[arg-type]
+
+    def position(self, name: str, value: object) -> int | None:
+        order = ["small", "medium", "large"]
+        return order.index(value) if name == "size" and value in order else None
+
+
+class Lookup(Environment):
+    def __init__(self, lookup: object) -> None:
+        self.lookup = lookup
+
+    def value(self, name: str) -> CondValue:
+        return self.lookup(name)  # type: ignore[operator, no-any-return]
+
+
 def holds(condition: str, values: dict[str, CondValue] | None = None) -> bool:
     table = RECORDED if values is None else values
-    return evaluate(parse_condition(condition), table.get)
+    return holds_in(parse_condition(condition), Table(table))
+
+
+def value_of(expression: str, values: dict[str, CondValue] | None = None, visits: dict[str, int] | None = None) -> object:
+    return evaluate(parse_condition(expression), Table(RECORDED if values is None else values, visits))
 
 
 # -- parsing -------------------------------------------------------------------
@@ -85,17 +122,17 @@ def test_dotted_names_are_names_looked_up_whole() -> None:
     )
     # No attribute access happens: the whole dotted text is one lookup.
     asked: list[str] = []
-    assert evaluate(parse_condition("plan.__class__"), lambda n: asked.append(n)) is False
+    assert holds_in(parse_condition("plan.__class__"), Lookup(lambda n: asked.append(n))) is False
     assert asked == ["plan.__class__"]
 
 
 @pytest.mark.parametrize(
     ("text", "message", "offset"),
     [
-        ("", "the condition is empty", 0),
-        ("   ", "the condition is empty", 0),
+        ("", "the expression is empty", 0),
+        ("   ", "the expression is empty", 0),
         ("x >", "it ends too early", 3),
-        ("x = 1", "unexpected '=' in condition", 2),
+        ("x = 1", "'=' is not a comparison: write '=='", 2),
         ("x == 1 y == 2", "unexpected 'y' (join conditions with 'and' or 'or')", 7),
         ("(x == 1", "'(' is not closed", 7),
         ("x in 'a'", "'in' needs a list such as ['a', 'b']", 5),
@@ -103,8 +140,15 @@ def test_dotted_names_are_names_looked_up_whole() -> None:
         ("x in ['a' 'b']", "expected ',' or ']' in the list", 10),
         ("and == 1", "'and' cannot stand here", 0),
         ("x == ==", "unexpected '=='", 5),
-        ("due < 2026-12-01", "a date is compared as text in quotes: write '2026-12-01'", 6),
-        ("x > 5-3", "unexpected '-3' (join conditions with 'and' or 'or')", 5),
+        ("due < 2026-12-01", "a date is written in quotes: write '2026-12-01'", 6),
+        ("x > 5 3", "unexpected '3' (join conditions with 'and' or 'or')", 6),
+        ("x + ", "it ends too early", 4),
+        ("bogus(1)", "'bogus' is not a function (functions: abs, hours, max, min, minutes, round, visits)", 0),
+        ("round()", "round() takes 1 or 2 values", 0),
+        ("abs(1, 2)", "abs() takes 1 value", 0),
+        ("visits(TRY)", "visits() takes a node id in quotes, as in visits('TRY')", 0),
+        ("x %", "'%' goes right after a number, as in 10%", 2),
+        ("+1", "a number needs no '+' sign", 0),
     ],
 )
 def test_syntax_errors_say_what_and_where(text: str, message: str, offset: int) -> None:
@@ -118,7 +162,11 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
     with pytest.raises(ConditionError, match="nested too deeply"):
         parse_condition("(" * 1000 + "x" + ")" * 1000)
     with pytest.raises(ConditionError, match="nested too deeply"):
-        parse_condition("not " * 1000 + "x")
+        parse_condition("not " * 500 + "x")
+    with pytest.raises(ConditionError, match="nested too deeply"):
+        parse_condition(" + ".join(["x"] * 500))
+    with pytest.raises(ConditionError, match="longer than 4,000 characters"):
+        parse_condition("x" * 5000)
 
 
 def test_check_condition_is_the_models_validator() -> None:
@@ -231,8 +279,85 @@ def test_evaluation_reads_names_lazily_and_short_circuits() -> None:
         seen.append(name)
         return RECORDED.get(name)
 
-    assert evaluate(parse_condition("declined and owed > 0"), lookup) is False
+    assert holds_in(parse_condition("declined and owed > 0"), Lookup(lookup)) is False
     assert seen == ["declined"]
     seen.clear()
-    assert evaluate(parse_condition("answered or owed > 0"), lookup) is True
+    assert holds_in(parse_condition("answered or owed > 0"), Lookup(lookup)) is True
     assert seen == ["answered"]
+
+
+# -- arithmetic, functions, dates, durations ---------------------------------------
+
+
+def test_arithmetic_binds_like_school_maths() -> None:
+    expr = parse_condition("a + b * c > 2")
+    assert expr == Compare(">", Arith("+", Name("a"), Arith("*", Name("b"), Name("c"))), Literal(Decimal(2)))
+    assert parse_condition("(a + b) * c") == Arith("*", Arith("+", Name("a"), Name("b")), Name("c"))
+    assert parse_condition("a - b - c") == Arith("-", Arith("-", Name("a"), Name("b")), Name("c"))
+    assert parse_condition("max(a, 1)") == Call("max", (Name("a"), Literal(Decimal(1))))
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("2 * 89.47 - 2 * 9", Decimal("160.94")),
+        ("owed * 10%", Decimal("4.550")),
+        ("10%", Decimal("0.1")),
+        ("-owed", Decimal("-45.50")),
+        ("min(3, owed, 10)", Decimal(3)),
+        ("max(owed - 50, 0)", Decimal(0)),
+        ("round(2.5)", Decimal(3)),
+        ("round(owed * 1.015)", Decimal("46.18")),  # money rounds to cents, half up
+        ("round(2.345, 2)", Decimal("2.35")),
+        ("abs(0 - 4)", Decimal(4)),
+        ("7 / 2", Decimal("3.5")),
+        ("2 hours + 30 min", Decimal(150)),
+        ("hours(90 min)", Decimal("1.5")),
+        ("minutes(1 hour)", Decimal(60)),
+        ("go_live + 30", date(2027, 1, 1)),
+        ("go_live - 2 days", date(2026, 11, 30)),
+        ("go_live - '2026-11-02'", Decimal(30)),
+        ("visits('TRY') + 1", Decimal(3)),
+    ],
+)
+def test_values_are_computed_exactly(expression: str, expected: object) -> None:
+    assert value_of(expression, visits={"TRY": 2}) == expected
+
+
+def test_an_unknown_operand_makes_the_result_unknown() -> None:
+    assert value_of("never_asked * 2") is None
+    assert value_of("max(never_asked, 1)") is None
+    assert value_of("never_asked + 1 > 0") is False
+    assert value_of("go_live + 1.5") is None  # a date moves by whole days
+
+
+def test_division_by_zero_and_huge_values_are_refusals_not_crashes() -> None:
+    with pytest.raises(EvaluationError, match="division by zero"):
+        value_of("owed / zero")
+    with pytest.raises(EvaluationError, match="beyond the largest amount"):
+        value_of("999999999999 * 999999999999")
+    with pytest.raises(EvaluationError, match="beyond"):
+        value_of("owed * 99999999999999999999999999")
+
+
+def test_dates_compare_with_dates_written_in_quotes_and_with_computed_dates() -> None:
+    assert holds("go_live < go_live + 1")
+    assert holds("go_live + 28 < '2026-12-31'")
+    assert not holds("go_live + 29 < '2026-12-31'")
+    assert not holds("go_live > '2027-01-01'")
+
+
+def test_an_ordered_choice_compares_by_the_order_of_its_options() -> None:
+    # 'large' > 'medium' by position, though 'l' < 'm' by letters.
+    assert holds("size > 'medium'", {"size": "large"})
+    assert not holds("size < 'medium'", {"size": "large"})
+    assert holds("size <= 'small'", {"size": "small"})
+    # Text without an order never compares by letters.
+    assert not holds("plan > 'a'")
+    assert not holds("plan < 'z'")
+
+
+def test_not_in_is_the_opposite_of_in_for_a_recorded_value() -> None:
+    assert holds("plan not in ['remote_access']")
+    assert not holds("plan not in ['help_desk']")
+    assert not holds("never_asked not in ['a']")  # not recorded: false, like every comparison
