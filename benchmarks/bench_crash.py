@@ -25,7 +25,7 @@ from crashkit import check_kill, kill_calls, summary_part
 from sessionkit import D2, cli, cli_process, d2_answer_files, scripted_call
 
 from callflow.call.answers import load_answers
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 
 
 def main() -> None:

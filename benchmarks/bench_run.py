@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import BIN, compare, ms, process, table, time_call
 
 from callflow.call.engine import Session
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"

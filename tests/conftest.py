@@ -14,7 +14,8 @@ import pytest
 # subprocesses the tests start inherit it.
 os.environ["CALLFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="callflow-test-cache-")
 
-from callflow.flow.loader import LoadedFlow, load_flow, validate_text
+from callflow.flow.loadedflow import LoadedFlow, load_flow
+from callflow.flow.loader import validate_text
 from callflow.flow.model import Flow
 
 ROOT = Path(__file__).resolve().parents[1]

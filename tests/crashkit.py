@@ -25,7 +25,7 @@ from callflow.call.answers import load_answers
 from callflow.call.driver import drive
 from callflow.call.engine import Prompt, Session
 from callflow.call.scripted import ScriptedFrontEnd
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.record.calls import CallRecorder
 from callflow.record.journalread import read_journal
 from callflow.record.receipts import write_receipts

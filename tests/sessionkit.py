@@ -18,7 +18,7 @@ from callflow.call.answers import AnswerSet, load_answers
 from callflow.call.driver import drive
 from callflow.call.engine import Session
 from callflow.call.scripted import ScriptedFrontEnd
-from callflow.flow.loader import LoadedFlow, load_flow
+from callflow.flow.loadedflow import LoadedFlow, load_flow
 from callflow.record.calls import CallRecorder
 from callflow.record.journalread import read_journal
 from callflow.terminal.callend import finish_call

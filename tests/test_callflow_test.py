@@ -14,7 +14,7 @@ from scenariokit import FLOWS, REPAIR_PAID, RUSH_REFUSED, cli, shop, write
 from callflow.call.driver import drive
 from callflow.call.engine import Session
 from callflow.call.scripted import ScriptedFrontEnd
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.testing.coverage import FlowCoverage, reached_by
 from callflow.testing.scenario import load_scenario
 

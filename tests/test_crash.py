@@ -20,7 +20,7 @@ from crashkit import check_kill, kill_calls, race_receipts, summary_part, tally
 from sessionkit import D2, cli, cli_process, d2_answer_files
 
 from callflow.call.answers import load_answers
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.record.journalread import read_journal
 
 KILLS = 50

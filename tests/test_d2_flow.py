@@ -20,7 +20,7 @@ from callflow.call.events import Said, ToDo
 from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import Summary, summarize
 from callflow.cli import app
-from callflow.flow.loader import LoadedFlow
+from callflow.flow.loadedflow import LoadedFlow
 
 ROOT = Path(__file__).resolve().parents[1]
 D2_FLOW = ROOT / "flows" / "anything-computers-intake.yaml"

@@ -9,7 +9,7 @@ import pytest
 
 from callflow.call.valuegen import Telling, candidate_answers
 from callflow.flow.dates import calendar_day, loose_date_at
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.lint import lint_paths
 from callflow.testing.randomwalk import random_walks
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from callflow.call.engine import Session
 from callflow.call.summary import summarize
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "flow-format.md"
 

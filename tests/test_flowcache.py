@@ -13,7 +13,7 @@ import pytest
 
 from callflow.flow import cache as flowcache
 from callflow.flow import cachefiles
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"
@@ -36,7 +36,7 @@ def test_a_cached_flow_is_read_back_without_pydantic_or_yaml(cache_dir: Path) ->
     assert len(entries(cache_dir)) == 1
     assert oct(cache_dir.stat().st_mode & 0o777) == "0o700"
     probe = (
-        "import sys; from callflow.flow.loader import load_flow; "
+        "import sys; from callflow.flow.loadedflow import load_flow; "
         f"f = load_flow({str(D2)!r}).flow; "
         "print(f.title, len(f.nodes), 'pydantic' in sys.modules, 'yaml' in sys.modules)"
     )

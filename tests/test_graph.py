@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from callflow.cli import app
 from callflow.flow.diagram import Walked, dot, mermaid, mermaid_ids
 from callflow.flow.graph import edges_of
-from callflow.flow.loader import load_flow, validate_text
+from callflow.flow.loadedflow import load_flow
+from callflow.flow.loader import validate_text
 from callflow.flow.model import Flow
 
 ROOT = Path(__file__).resolve().parents[1]

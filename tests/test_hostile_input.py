@@ -179,7 +179,7 @@ def test_attribute_names_in_placeholders_reach_nothing(tmp_path: Path, words: st
     # ... and were it walked anyway, the engine would show a blank, reaching nothing.
     from callflow.call.engine import Session
     from callflow.call.events import Said
-    from callflow.flow.loader import load_flow
+    from callflow.flow.loadedflow import load_flow
 
     loaded = load_flow(str(flow))
     session = Session(loaded.flow, loaded.index, agent="Dana")

@@ -10,7 +10,8 @@ import pytest
 
 from callflow.flow.errors import ExitCode, FlowLoadError
 from callflow.flow.invoicesteps import ItemRef, ItemStep
-from callflow.flow.loader import load_data, load_flow, validate_text
+from callflow.flow.loadedflow import load_flow
+from callflow.flow.loader import load_data, validate_text
 from callflow.flow.model import Flow
 from callflow.flow.steps import AskStep, SayStep
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scenariokit import FLOWS, LOOP, cli, shop, write
 
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.testing.paths import covering, enumerate_routes
 from callflow.testing.routesearch import find_answers
 

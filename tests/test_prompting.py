@@ -14,7 +14,7 @@ from rich.console import Console
 from callflow.call.driver import drive
 from callflow.call.engine import Prompt, Session
 from callflow.call.summary import summarize
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.terminal.prompter import LivePrompter, SaveAndQuit
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,7 +31,7 @@ from callflow.call.summary import summarize
 from callflow.call.values import InvalidAnswer, options_of, question_type
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.errors import FlowError, FlowLoadError
-from callflow.flow.loader import LoadedFlow, load_flow
+from callflow.flow.loadedflow import LoadedFlow, load_flow
 from callflow.flow.model import Choose
 from callflow.record.calls import CallRecorder
 from callflow.record.journalread import read_journal

@@ -23,7 +23,7 @@ from scenariokit import D2_SCENARIOS, REPAIR_PAID, cli, shop
 from callflow.call.driver import drive
 from callflow.call.engine import Prompt, Session
 from callflow.commands.rehearse import report_quiz
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.terminal.keys import wait_for_key
 from callflow.terminal.prompter import LivePrompter
 from callflow.terminal.rehearsal import ReplayFrontEnd, run_quiz

@@ -24,7 +24,7 @@ from sessionkit import (
 
 from callflow.call.answers import load_answers
 from callflow.call.summary import summarize
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.record.journal import Journal
 from callflow.record.journalread import read_journal
 from callflow.record.replay import AFTER_MISFIT, replay

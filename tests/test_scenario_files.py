@@ -13,7 +13,7 @@ import yaml
 from scenariokit import D2_SCENARIOS, FLOWS, REPAIR_PAID, ROOT, cli, shop, write
 
 from callflow.flow.errors import FlowLoadError
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.flow.yamlsource import parse_yaml
 from callflow.testing.scenario import load_scenario
 from callflow.testing.scenariocheck import check_against_flow

@@ -12,7 +12,7 @@ from callflow.call.driver import drive
 from callflow.call.engine import Session
 from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import summarize
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.testing.invariants import (
     BLANK_SHOWN,
     PAYMENT_BEFORE_LINE,

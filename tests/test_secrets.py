@@ -28,7 +28,8 @@ from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import REDACTED, summarize
 from callflow.call.values import InvalidAnswer, parse_answer
 from callflow.flow.fields import InputField
-from callflow.flow.loader import adapter, load_flow
+from callflow.flow.loadedflow import load_flow
+from callflow.flow.loader import adapter
 from callflow.record.calls import CallRecorder
 from callflow.record.journal import Journal
 from callflow.record.journalread import read_journal

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from callflow.cli import app
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOWS = ROOT / "flows"

@@ -15,7 +15,7 @@ from scenariokit import FLOWS, cli, shop, write
 from callflow.call.regexgen import PatternNotSupported, generate
 from callflow.call.valuegen import Telling, random_answer
 from callflow.flow.fields import InputField
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.testing.randomwalk import random_walk, random_walks
 
 SHIPPED = sorted(FLOWS.glob("*.yaml"))

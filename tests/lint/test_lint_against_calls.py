@@ -24,7 +24,8 @@ from callflow.call.events import (
 )
 from callflow.call.summary import summarize
 from callflow.flow.errors import FlowError
-from callflow.flow.loader import LoadedFlow, validate_data
+from callflow.flow.loadedflow import LoadedFlow
+from callflow.flow.loader import validate_data
 from callflow.flow.model import Choose, Flow
 from callflow.flow.positions import PositionIndex
 from callflow.flow.templates import BLANK

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from callflow.flow.diagnostics import Diagnostic
-from callflow.flow.loader import load_flow
+from callflow.flow.loadedflow import load_flow
 from callflow.lint import lint_flow, lint_paths
 
 ROOT = Path(__file__).resolve().parents[2]

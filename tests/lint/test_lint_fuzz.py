@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from lintkit import flows
 
-from callflow.flow.loader import LoadedFlow, validate_data
+from callflow.flow.loadedflow import LoadedFlow
+from callflow.flow.loader import validate_data
 from callflow.flow.model import Flow
 from callflow.flow.positions import PositionIndex
 from callflow.lint import ALL_RULES, lint_flow

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from callflow.flow.diagnostics import Severity
 from callflow.flow.errors import FlowLoadError
-from callflow.flow.loader import LoadedFlow, load_flow
+from callflow.flow.loadedflow import LoadedFlow, load_flow
 
 
 class FlowNotReady(FlowLoadError):

@@ -26,6 +26,7 @@ from callflow.call.events import (
 )
 from callflow.flow.index import Confirmation
 from callflow.flow.money import ZERO, cents
+from callflow.flow.procedures import shown
 
 REDACTED = "[redacted]"
 
@@ -108,7 +109,7 @@ class Summary:
             "path": list(self.path),
             "answers": [
                 {
-                    "node": a.node_id,
+                    "node": shown(a.node_id),
                     "field": a.field_id,
                     "prompt": a.prompt,
                     "value": REDACTED if a.secret else _json_value(a.value),
@@ -145,22 +146,22 @@ class Summary:
                 "refund_due": money(self.invoice.refund_due),
             },
             "payments": [
-                {"node": p.node_id, "amount": money(p.amount), "method": p.method, "note": p.note}
+                {"node": shown(p.node_id), "amount": money(p.amount), "method": p.method, "note": p.note}
                 for p in self.payments
             ],
             "refunds": [
-                {"node": r.node_id, "amount": money(r.amount), "method": r.method, "note": r.note} for r in self.refunds
+                {"node": shown(r.node_id), "amount": money(r.amount), "method": r.method, "note": r.note} for r in self.refunds
             ],
-            "notifications": [{"node": n.node_id, "to": n.to, "message": n.message} for n in self.notifications],
+            "notifications": [{"node": shown(n.node_id), "to": n.to, "message": n.message} for n in self.notifications],
             "follow_ups": [
-                {"node": f.node_id, "text": f.text, "owner": f.owner, "due": f.due} for f in self.follow_ups
+                {"node": shown(f.node_id), "text": f.text, "owner": f.owner, "due": f.due} for f in self.follow_ups
             ],
             "checklist": [
-                {"node": c.node_id, "id": c.id, "text": c.text, "done": c.done, "reason": c.reason}
+                {"node": shown(c.node_id), "id": c.id, "text": c.text, "done": c.done, "reason": c.reason}
                 for c in self.checklist
             ],
             "values": [
-                {"node": c.node_id, "name": c.name, "value": _json_value(c.value), "display": c.display}
+                {"node": shown(c.node_id), "name": c.name, "value": _json_value(c.value), "display": c.display}
                 for c in self.computed
             ],
             "today": self.today,
@@ -210,7 +211,7 @@ def summarize(session: Session) -> Summary:
             if isinstance(event, ToDo):
                 last_todo[event.node_id] = event.text
             if isinstance(event, NodeEntered):
-                path.append(event.node_id)
+                path.append(shown(event.node_id))
             elif isinstance(event, TicketSet):
                 ticket_started = True
                 for value in event.values:

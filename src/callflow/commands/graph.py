@@ -17,7 +17,7 @@ from callflow.commands._common import user_errors
 if TYPE_CHECKING:
     from callflow.call.engine import Session
     from callflow.flow.diagram import Walked
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
 
 HELP = """Draw a flow: a Mermaid flowchart (GitHub renders it in Markdown) or a Graphviz dot graph.
 
@@ -62,7 +62,7 @@ def graph(
 ) -> None:
     with user_errors():
         from callflow.flow.diagram import dot, mermaid
-        from callflow.flow.loader import load_flow
+        from callflow.flow.loadedflow import load_flow
 
         loaded = load_flow(str(flow))
         walked = None

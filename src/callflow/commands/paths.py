@@ -14,7 +14,7 @@ import typer
 from callflow.commands._common import user_errors
 
 if TYPE_CHECKING:
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
     from callflow.testing.routesearch import FoundRoute
 
 HELP = """List the routes from the start to each end, with the choices that take them.
@@ -55,7 +55,7 @@ def paths(
 ) -> None:
     with user_errors():
         from callflow.call.valuegen import Telling
-        from callflow.flow.loader import load_flow
+        from callflow.flow.loadedflow import load_flow
         from callflow.testing.paths import (
             RouteListing,
             covering,

@@ -18,7 +18,7 @@ from callflow.flow.errors import ExitCode
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
     from callflow.terminal.rehearsal import QuizRun
     from callflow.testing.scenario import LoadedScenario
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from callflow.call.answers import AnswerSet
     from callflow.call.engine import Prompt, Session
     from callflow.call.events import Event
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
     from callflow.record.journal import Journal
     from callflow.record.journalread import JournalRecord
     from callflow.record.replay import Replay

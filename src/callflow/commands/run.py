@@ -13,7 +13,7 @@ from callflow.commands._live import Agent, AsJson, ReceiptsDir, SessionsDir
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
 
 HELP = """Walk a call script step by step and end with the ticket and invoice summary.
 

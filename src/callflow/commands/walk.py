@@ -16,7 +16,7 @@ from callflow.commands._common import user_errors
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
     from callflow.testing.coverage import FlowCoverage
     from callflow.testing.randomwalk import WalkResult
 
@@ -61,7 +61,7 @@ def walk(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
 ) -> None:
     with user_errors():
-        from callflow.flow.loader import load_flow
+        from callflow.flow.loadedflow import load_flow
         from callflow.testing.coverage import FlowCoverage
 
         loaded = load_flow(str(flow))

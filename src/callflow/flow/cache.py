@@ -16,13 +16,13 @@ from __future__ import annotations
 import pickle
 
 from callflow.flow.cachefiles import CacheFolder
-from callflow.flow.model import Flow
+from callflow.flow.model import Flow, Library
 
 FLOWS = CacheFolder("", ".pickle", max_entries=200)
 
 
-def load(text: str) -> Flow | None:
-    """The flow validated earlier from exactly this text, if cached."""
+def load(text: str) -> Flow | Library | None:
+    """The flow (or library) validated earlier from exactly this text, if cached."""
     content = FLOWS.read(text.encode("utf-8"))
     if content is None:
         return None
@@ -30,9 +30,9 @@ def load(text: str) -> Flow | None:
         flow = pickle.loads(content)
     except Exception:  # unpickling fails in many ways; a torn or stale entry is just a miss
         return None
-    return flow if isinstance(flow, Flow) else None
+    return flow if isinstance(flow, (Flow, Library)) else None
 
 
-def store(text: str, flow: Flow) -> None:
+def store(text: str, flow: Flow | Library) -> None:
     """Remember a validated flow."""
     FLOWS.write(text.encode("utf-8"), pickle.dumps(flow, protocol=pickle.HIGHEST_PROTOCOL))

@@ -23,7 +23,7 @@ class Edge(NamedTuple):
 
     source: str
     target: str
-    way: str  # "next", "choose" or "routes" (the source node's way on)
+    way: str  # "next", "choose", "routes" (the source node's way on) or "limit" (its at_most)
     branch: int  # the option's or route's index; 0 for next (events.Via's branch)
     label: str | None  # the option's label, the route's condition, "else"; None for next
     loc: tuple[Any, ...]  # where the target is written in the file
@@ -38,6 +38,9 @@ def edges_of(flow: Flow) -> list[Edge]:
     edges: list[Edge] = []
     loc: tuple[Any, ...]
     for node_id, node in flow.nodes.items():
+        if node.at_most is not None:
+            # Entering the node once too often goes to `then` instead.
+            edges.append(Edge(node_id, node.at_most.then, "limit", 0, "limit", ("nodes", node_id, "at_most", "then")))
         if node.next is not None:
             edges.append(Edge(node_id, node.next, "next", 0, None, ("nodes", node_id, "next")))
         elif node.choose is not None:

@@ -13,14 +13,11 @@ import dataclasses
 import types
 import typing
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from callflow.flow import cache as flowcache
 from callflow.flow.diagnostics import Diagnostic, Severity
 from callflow.flow.errors import FlowLoadError
 from callflow.flow.filetext import read_text
-from callflow.flow.index import FlowIndex
 from callflow.flow.model import Flow, Library
 from callflow.flow.positions import PositionIndex
 from callflow.flow.scalars import IDENTIFIER_PATTERN, ITEM_CODE_PATTERN, NODE_ID_PATTERN
@@ -42,46 +39,8 @@ KEY_OF_FIELD = {"if_": "if", "else_": "else", "return_": "return"}
 FIELD_OF_KEY = {key: name for name, key in KEY_OF_FIELD.items()}
 
 
-@dataclass
-class LoadedFlow:
-    """A valid flow with what is needed to report positions in its file."""
-
-    flow: Flow
-    path: str
-    text: str
-    positions: PositionIndex
-    _index: FlowIndex | None = field(default=None, repr=False)
-
-    @property
-    def index(self) -> FlowIndex:
-        if self._index is None:
-            self._index = FlowIndex.build(self.flow)
-        return self._index
-
-    def position(self, loc: Sequence[Any], *, at_key: bool = True) -> tuple[int, int]:
-        return self.positions.locate(loc, at_key=at_key)
-
-
-def load_flow(path: str, *, cache: bool = True) -> LoadedFlow:
-    """Read and validate a flow file; raises FlowLoadError with all problems.
-
-    A file whose exact text validated before is read back from the flow cache
-    (see flowcache) without parsing or validating it again.
-    """
-    return flow_from_text(_read(path), path, cache=cache)
-
-
-def flow_from_text(text: str, path: str, *, cache: bool = True) -> LoadedFlow:
-    """Validate a flow's text (or read it back from the flow cache)."""
-    flow = flowcache.load(text) if cache else None
-    if flow is None:
-        flow = validate_text(Flow, text, path)
-        if cache:
-            flowcache.store(text, flow)
-    return LoadedFlow(flow, path, text, PositionIndex(text, path))
-
-
-def _read(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+def read_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """A file's text, or FlowLoadError saying why it cannot be read."""
     try:
         return read_text(path, max_bytes=max_bytes)
     except YamlError as exc:
@@ -90,7 +49,7 @@ def _read(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 def load_data(path: str) -> tuple[Any, str]:
     """Plain data of a YAML file of one call (answers, scenarios) and its text."""
-    text = _read(path, DATA_MAX_BYTES)
+    text = read_file(path, DATA_MAX_BYTES)
     try:
         return parse_yaml(text, path, max_values=DATA_MAX_VALUES), text
     except YamlError as exc:

@@ -21,7 +21,7 @@ from callflow.flow.yamlsource import UNREADABLE, YamlError
 from callflow.lint import cache
 
 if TYPE_CHECKING:
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 # Folders a search does not enter: scenarios (checked by `callflow test`),
@@ -42,10 +42,15 @@ def lint_flow(loaded: LoadedFlow) -> list[Diagnostic]:
     gc.disable()
     try:
         ctx = LintContext(loaded)
-        found: set[Diagnostic] = set()
+        found: set[Diagnostic] = set(loaded.problems)
         for family in FAMILIES:
             found.update(family.check(ctx))
-        return sorted(found)
+        # A procedure called from several places is checked at each; a problem
+        # in it is reported once, where it was written.
+        kept: dict[tuple[str, int, int, str], Diagnostic] = {}
+        for diagnostic in sorted(found):
+            kept.setdefault((diagnostic.path, diagnostic.line, diagnostic.col, diagnostic.code), diagnostic)
+        return sorted(kept.values())
     finally:
         if was_enabled:
             gc.enable()
@@ -134,27 +139,34 @@ def lint_file(path: str, report: LintReport | None = None) -> list[Diagnostic]:
 
 def lint_loaded(loaded: LoadedFlow) -> list[Diagnostic]:
     """`lint_flow`, remembered by the flow's text (what `callflow run` checks)."""
-    return _remembered(loaded.text.encode("utf-8"), loaded.path, lambda: lint_flow(loaded))
+    return _remembered(loaded.text.encode("utf-8"), loaded.path, lambda: _with_dependencies(loaded))
 
 
-def _remembered(data: bytes, path: str, lint: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:
+def _remembered(
+    data: bytes, path: str, lint: Callable[[], tuple[list[Diagnostic], list[str]]]
+) -> list[Diagnostic]:
     remembered = cache.load(data, path)
     if remembered is not None:
         return remembered
-    found = lint()
-    cache.store(data, found)
+    found, dependencies = lint()
+    cache.store(data, path, found, dependencies)
     return found
 
 
-def _lint_data(data: bytes, path: str) -> list[Diagnostic]:
+def _with_dependencies(loaded: LoadedFlow) -> tuple[list[Diagnostic], list[str]]:
+    return lint_flow(loaded), loaded.dependencies()
+
+
+def _lint_data(data: bytes, path: str) -> tuple[list[Diagnostic], list[str]]:
     from callflow.flow.errors import FlowLoadError
     from callflow.flow.filetext import decode_text
-    from callflow.flow.loader import flow_from_text
+    from callflow.flow.loadedflow import flow_from_text, is_library_text, library_as_flow, library_from_text
 
     try:
-        loaded = flow_from_text(decode_text(data, path), path)
+        text = decode_text(data, path)
+        loaded = library_as_flow(library_from_text(text, path)) if is_library_text(text) else flow_from_text(text, path)
     except YamlError as exc:
-        return list(exc.diagnostics)
+        return list(exc.diagnostics), []
     except FlowLoadError as exc:
-        return list(exc.diagnostics)
-    return lint_flow(loaded)
+        return list(exc.diagnostics), []
+    return _with_dependencies(loaded)

@@ -222,7 +222,13 @@ class ValueModel:
         found = self._edges.get(key)
         if found is None:
             node = self.graph.flow.nodes[node_id]
-            found = self._edges[key] = self._edges_of(node, self.graph.out[node_id], state)
+            edges = self.graph.out[node_id]
+            ways = [e for e in edges if e.way != "limit"]
+            found = self._edges_of(node, ways, state)
+            if len(ways) != len(edges):  # a limit's edge carries the case as it is
+                by_way = iter(found)
+                found = [state if e.way == "limit" else next(by_way) for e in edges]
+            self._edges[key] = found
         return found
 
     def _edges_of(self, node: Node, edges: list[Edge], state: VState) -> list[VState | None]:

@@ -24,7 +24,7 @@ from callflow.record.diskio import describe_os_error
 from callflow.record.journal import Journal, now_iso
 
 if TYPE_CHECKING:
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
 
 DEFAULT_SESSIONS_DIR = Path("sessions")
 

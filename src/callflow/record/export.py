@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from callflow.record.journalread import JournalRecord
 
 if TYPE_CHECKING:
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
 
 
 @dataclass

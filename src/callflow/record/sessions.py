@@ -13,7 +13,7 @@ from callflow.record.journal import JournalError, is_open_elsewhere, journal_dir
 from callflow.record.journalread import JournalRecord, list_journals, read_journal
 
 if TYPE_CHECKING:
-    from callflow.flow.loader import LoadedFlow
+    from callflow.flow.loadedflow import LoadedFlow
 
 IN_PROGRESS = "in progress"
 ENDED = "ended"

@@ -27,7 +27,7 @@ from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import Summary, summarize
 from callflow.call.values import InvalidAnswer, Value, display_value, parse_answer
 from callflow.flow.errors import AnswersError
-from callflow.flow.loader import LoadedFlow
+from callflow.flow.loadedflow import LoadedFlow
 from callflow.record.receipts import receipt_data
 from callflow.terminal.prompter import LivePrompter, SaveAndQuit
 from callflow.terminal.screen import show_events

@@ -22,7 +22,7 @@ from callflow.call.events import Event
 from callflow.call.summary import Summary, summarize
 from callflow.call.valuegen import CannotAnswer, Telling, random_answer
 from callflow.flow.errors import FlowError
-from callflow.flow.loader import LoadedFlow
+from callflow.flow.loadedflow import LoadedFlow
 from callflow.testing.coverage import Reached, reached_by
 from callflow.testing.invariants import NOT_ENDED, check_invariants
 from callflow.testing.scenario import scenarios_folder_of

@@ -26,7 +26,7 @@ from callflow.call.values import (
 from callflow.flow import expressions as conditions
 from callflow.flow.fields import InputField
 from callflow.flow.invoicesteps import ItemRef, ItemStep
-from callflow.flow.loader import LoadedFlow
+from callflow.flow.loadedflow import LoadedFlow
 from callflow.flow.steps import NotifyStep, TicketStep
 from callflow.flow.templates import placeholders
 from callflow.testing.paths import Route

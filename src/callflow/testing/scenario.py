@@ -37,12 +37,7 @@ from pydantic import (
 
 from callflow.call.answers import AnswerSet, parse_answers_document
 from callflow.flow.errors import FlowLoadError
-from callflow.flow.loader import (
-    INVALID_VALUE,
-    MISSING_KEY,
-    load_data,
-    validate_data,
-)
+from callflow.flow.loader import INVALID_VALUE, MISSING_KEY, load_data, validate_data
 from callflow.flow.money import parse_amount
 from callflow.flow.positions import PositionIndex
 from callflow.flow.scalars import ITEM_CODE_PATTERN, NODE_ID_PATTERN

@@ -8,7 +8,8 @@ from typing import Any
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.errors import FlowLoadError
 from callflow.flow.index import FlowIndex
-from callflow.flow.loader import INVALID_VALUE, LoadedFlow
+from callflow.flow.loadedflow import LoadedFlow
+from callflow.flow.loader import INVALID_VALUE
 from callflow.flow.steps import TicketStep
 from callflow.flow.suggest import did_you_mean
 from callflow.flow.yamlsource import load_problem

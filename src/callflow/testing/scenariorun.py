@@ -13,7 +13,7 @@ from callflow.call.engine import Session
 from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import Summary, summarize
 from callflow.flow.errors import AnswersError, FlowError
-from callflow.flow.loader import LoadedFlow
+from callflow.flow.loadedflow import LoadedFlow
 from callflow.testing.coverage import Reached, reached_by
 from callflow.testing.expectations import Mismatch, check_expectations, route_text
 from callflow.testing.invariants import check_invariants

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from callflow.flow.errors import FlowLoadError
-from callflow.flow.loader import LoadedFlow, load_flow
+from callflow.flow.loadedflow import LoadedFlow, load_flow
 from callflow.testing.coverage import FlowCoverage
 from callflow.testing.discovery import discover
 from callflow.testing.scenario import load_scenario

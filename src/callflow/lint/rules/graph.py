@@ -50,12 +50,7 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
         )
     for edge in ctx.graph.edges:
         if edge.target not in nodes:
-            yield ctx.report(
-                UNKNOWN_TARGET,
-                edge.loc,
-                f"node '{edge.target}' does not exist{did_you_mean(edge.target, nodes)}",
-                at_key=False,
-            )
+            yield ctx.report(UNKNOWN_TARGET, edge.loc, _missing_target(ctx, edge.source, edge.target), at_key=False)
     yield from _reach(ctx)
     yield from _options(ctx)
     yield from _routes(ctx)
@@ -65,6 +60,18 @@ def _shown(ids: Sequence[str], limit: int = 6) -> str:
     if len(ids) <= limit:
         return ", ".join(ids)
     return f"{', '.join(ids[:limit])} and {len(ids) - limit} more"
+
+
+def _missing_target(ctx: LintContext, source: str, target: str) -> str:
+    origin = ctx.loaded.origins.get(source)
+    if origin is None or origin.procedure is None:
+        return f"node '{target}' does not exist{did_you_mean(target, ctx.written.nodes)}"
+    written = target.rsplit("/", 1)[-1]
+    own = ctx.loaded.procedures[origin.procedure].procedure.nodes
+    return (
+        f"node '{written}' is not a node of procedure '{origin.procedure}'{did_you_mean(written, own)}:"
+        " a procedure goes only to its own nodes, and back to its caller with 'return: true'"
+    )
 
 
 def _reach(ctx: LintContext) -> Iterator[Diagnostic]:

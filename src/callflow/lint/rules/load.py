@@ -4,6 +4,7 @@ they are listed here so that every code has one place and one document."""
 
 from __future__ import annotations
 
+from callflow.flow.loadedflow import LIBRARY_PROBLEM
 from callflow.flow.loader import INVALID_VALUE, MISSING_KEY, UNKNOWN_KEY
 from callflow.flow.yamlsource import ALIAS, DUPLICATE_KEY, SYNTAX, TAG, TOO_LARGE, UNREADABLE
 from callflow.lint.rule import ERROR, Rule
@@ -18,4 +19,5 @@ RULES = (
     Rule(INVALID_VALUE, "invalid-value", ERROR, "a value of the wrong type or form for its key"),
     Rule(MISSING_KEY, "missing-key", ERROR, "a required key is missing"),
     Rule(UNKNOWN_KEY, "unknown-key", ERROR, "a key the flow format does not have"),
+    Rule(LIBRARY_PROBLEM, "library", ERROR, "a library in `uses:` that cannot be found, read or loaded"),
 )

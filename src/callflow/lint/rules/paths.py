@@ -30,6 +30,10 @@ RULES = (NOT_YET_ASKED, PAYMENT_BEFORE_INVOICE, TICKET_INCOMPLETE, ITEM_AFTER_PA
 
 
 def check(ctx: LintContext) -> Iterator[Diagnostic]:
+    if ctx.loaded.is_library:
+        # Alone, a library has no caller: what is asked and invoiced before a
+        # call is the flow's; each flow that uses it checks its paths exactly.
+        return
     asked = _asked_anywhere(ctx)
     for finding in ctx.paths.findings:
         yield _diagnostic(ctx, finding, asked)
