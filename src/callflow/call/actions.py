@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol
 
 from callflow.call.events import (
@@ -43,6 +43,7 @@ from callflow.flow.invoicesteps import (
 )
 from callflow.flow.model import Flow
 from callflow.flow.money import ZERO, cents, format_money
+from callflow.flow.scalars import MAX_AMOUNT
 from callflow.flow.steps import (
     DoStep,
     FollowUpStep,
@@ -128,6 +129,14 @@ class Refused(EvaluationError):
 
 def apply_step(session: CallState, node_id: str, step: object, walk: Walk) -> None:
     """Do one step that needs no answer."""
+    # Products of amounts a field allows can pass 28 digits before they are
+    # refused as too large: compute them exactly first.
+    with localcontext() as context:
+        context.prec = 60
+        _apply(session, node_id, step, walk)
+
+
+def _apply(session: CallState, node_id: str, step: object, walk: Walk) -> None:
     text = session.text
     if isinstance(step, SayStep):
         walk.events.append(Said(node_id, render(step.say, text)))
@@ -163,6 +172,8 @@ def apply_step(session: CallState, node_id: str, step: object, walk: Walk) -> No
             walk.totals = walk.totals.but(past_due=cents(amount))
     elif isinstance(step, PaymentStep):
         amount = _money(session, step.payment.amount, "the payment")
+        if abs(walk.totals.paid + amount) > MAX_AMOUNT:
+            raise Refused(f"the payments would be beyond the largest amount callflow carries ({MAX_AMOUNT:,})")
         payment = PaymentTaken(node_id, amount, _render(session, step.payment.method), _render(session, step.payment.note))
         walk.events.append(payment)
         walk.totals = walk.totals.but(paid=walk.totals.paid + amount)
@@ -283,8 +294,11 @@ def _time(session: CallState, node_id: str, step: TimeStep, walk: Walk) -> None:
 
 
 def _add_line(node_id: str, line: InvoiceLine, walk: Walk) -> None:
+    subtotal = walk.totals.subtotal + line.amount
+    if abs(line.amount) > MAX_AMOUNT or abs(subtotal) > MAX_AMOUNT:
+        raise Refused(f"the invoice line {line.name} would be beyond the largest amount callflow carries ({MAX_AMOUNT:,})")
     walk.events.append(LineAdded(node_id, line))
-    walk.totals = walk.totals.but(subtotal=walk.totals.subtotal + line.amount)
+    walk.totals = walk.totals.but(subtotal=subtotal)
 
 
 def _refund(session: CallState, node_id: str, step: RefundStep, walk: Walk) -> None:
