@@ -69,8 +69,12 @@ def graph(
         if highlight is not None:
             walked, path = walked_path(loaded, highlight)
             print(f"path: {' -> '.join(path)}", file=sys.stderr)
+        from callflow.flow.picture import picture_of
+
         render = mermaid if output_format is GraphFormat.mermaid else dot
-        sys.stdout.write(render(loaded.flow, walked))
+        # Procedures are drawn once each, as written, with the calls to them.
+        drawn = picture_of(loaded.written, loaded.procedures) if loaded.procedures else loaded.written
+        sys.stdout.write(render(drawn, walked))
 
 
 def walked_path(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
@@ -98,16 +102,19 @@ def walked_path(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
 def _walked(session: Session) -> tuple[Walked, list[str]]:
     from callflow.call.events import NodeEntered
     from callflow.flow.diagram import Walked
+    from callflow.flow.procedures import shown
 
+    # The picture names nodes as written: a procedure once, a continuation as its node.
     path: list[str] = []
     edges: set[tuple[str, str, int]] = set()
     for frame in session.frames:
         for event in frame.events:
             if isinstance(event, NodeEntered):
-                path.append(event.node_id)
+                path.append(shown(event.node_id))
                 if event.via is not None:
-                    edges.add((event.via.node_id, event.via.way, event.via.branch))
-    return Walked(frozenset(path), frozenset(edges)), path
+                    edges.add((shown(event.via.node_id), event.via.way, event.via.branch))
+    steps = frozenset((a, b) for a, b in itertools.pairwise(path) if a != b)
+    return Walked(frozenset(path), frozenset(edges), steps), path
 
 
 def _from_answers(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
@@ -173,7 +180,10 @@ def _from_receipt(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
     flow_id = (data.get("flow") or {}).get("id") if isinstance(data.get("flow"), dict) else None
     if flow_id not in (None, loaded.flow.id):
         raise CallflowError(f"{source}: this receipt is of flow '{flow_id}', not '{loaded.flow.id}'")
-    unknown = [n for n in path if n not in loaded.flow.nodes]
+    from callflow.flow.picture import picture_of
+
+    drawn = picture_of(loaded.written, loaded.procedures).flow if loaded.procedures else loaded.written
+    unknown = [n for n in path if n not in drawn.nodes]
     if unknown:
         raise CallflowError(f"{source}: the path names nodes this flow does not have: {', '.join(unknown)}")
     chosen = _chosen_options(loaded, data.get("answers"))
@@ -192,7 +202,7 @@ def _chosen_options(loaded: LoadedFlow, answers: Any) -> dict[tuple[str, str], i
     for answer in answers if isinstance(answers, list) else []:
         if not isinstance(answer, dict):
             continue
-        node = loaded.flow.nodes.get(str(answer.get("node")))
+        node = loaded.written.nodes.get(str(answer.get("node")))
         if node is None or node.choose is None or answer.get("field") != node.choose.id:
             continue
         for i, option in enumerate(node.choose.options):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from callflow.flow.graph import Edge, edges_of
 from callflow.flow.model import Flow
+from callflow.flow.picture import Picture
 
 WALKED_COLOUR = "#d9480f"
 END_FILL = "#e6f4ea"
@@ -52,12 +53,20 @@ class _Picture:
     walked: Walked | None
     edges: list[Edge] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    clusters: dict[str, list[str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, flow: Flow, walked: Walked | None) -> _Picture:
-        edges = edges_of(flow)
-        missing = list(dict.fromkeys(e.target for e in edges if e.target not in flow.nodes))
-        return cls(flow, walked, edges, missing)
+    def of(cls, flow: Flow | Picture, walked: Walked | None) -> _Picture:
+        if isinstance(flow, Picture):
+            drawn, edges, clusters, titles = flow.flow, flow.edges, flow.clusters, flow.titles
+        else:
+            drawn, edges, clusters, titles = flow, edges_of(flow), {}, {}
+        missing = list(dict.fromkeys(e.target for e in edges if e.target not in drawn.nodes))
+        return cls(drawn, walked, edges, missing, clusters, titles)
+
+    def cluster_of(self) -> dict[str, str]:
+        return {node_id: name for name, node_ids in self.clusters.items() for node_id in node_ids}
 
     def parallel(self, edge: Edge) -> int:
         return sum(1 for e in self.edges if e.source == edge.source and e.target == edge.target)
@@ -108,18 +117,23 @@ def mermaid_ids(node_ids: Iterable[str]) -> dict[str, str]:
     return ids
 
 
-def mermaid(flow: Flow, walked: Walked | None = None) -> str:
-    """The flow as a Mermaid flowchart."""
-    picture = _Picture.of(flow, walked)
+def mermaid(drawn: Flow | Picture, walked: Walked | None = None) -> str:
+    """The flow as a Mermaid flowchart (procedures as subgraphs)."""
+    picture = _Picture.of(drawn, walked)
+    flow = picture.flow
     ids = mermaid_ids([*flow.nodes, *picture.missing])
     out = ["flowchart TD", f"    %% {mermaid_text(flow.id)}: {mermaid_text(flow.title)}"]
     classes: dict[str, list[str]] = {}
+    cluster_of = picture.cluster_of()
+    for node_id in flow.nodes:
+        if node_id in cluster_of:
+            continue
+        out.append(_mermaid_node(picture, ids, node_id))
+    for name, node_ids in picture.clusters.items():
+        out.append(f'    subgraph {mermaid_ids(["p_" + name])["p_" + name]}["{mermaid_text(picture.titles.get(name, name))}"]')
+        out += ["    " + _mermaid_node(picture, ids, node_id) for node_id in node_ids]
+        out.append("    end")
     for node_id, node in flow.nodes.items():
-        text = "<br/>".join(mermaid_text(line) for line in picture.lines(node_id))
-        if node.end is not None:
-            out.append(f'    {ids[node_id]}(["{text}"])')
-        else:
-            out.append(f'    {ids[node_id]}["{text}"]')
         walked_here = picture.node_walked(node_id)
         if node.end is not None:
             kind = "walkedEnding" if walked_here else "ending"
@@ -136,7 +150,8 @@ def mermaid(flow: Flow, walked: Walked | None = None) -> str:
     taken: list[int] = []
     for i, edge in enumerate(picture.edges):
         label = _edge_label(edge)
-        arrow = f'-->|"{mermaid_text(label)}"|' if label is not None else "-->"
+        line = "-.->" if edge.way in ("call", "return") else "-->"
+        arrow = f'{line}|"{mermaid_text(label)}"|' if label is not None else line
         out.append(f"    {ids[edge.source]} {arrow} {ids[edge.target]}")
         if picture.on_path(edge):
             taken.append(i)
@@ -156,6 +171,14 @@ def mermaid(flow: Flow, walked: Walked | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def _mermaid_node(picture: _Picture, ids: dict[str, str], node_id: str) -> str:
+    node = picture.flow.nodes[node_id]
+    text = "<br/>".join(mermaid_text(line) for line in picture.lines(node_id))
+    if node.end is not None:
+        return f'    {ids[node_id]}(["{text}"])'
+    return f'    {ids[node_id]}["{text}"]'
+
+
 # -- Graphviz dot ---------------------------------------------------------------------------
 
 
@@ -165,15 +188,21 @@ def dot_string(text: str) -> str:
     return '"' + escaped.replace("\n", "\\n") + '"'
 
 
-def dot(flow: Flow, walked: Walked | None = None) -> str:
-    """The flow as a Graphviz digraph."""
-    picture = _Picture.of(flow, walked)
+def dot(drawn: Flow | Picture, walked: Walked | None = None) -> str:
+    """The flow as a Graphviz digraph (procedures as clusters)."""
+    picture = _Picture.of(drawn, walked)
+    flow = picture.flow
     out = [
         f"digraph {dot_string(flow.id)} {{",
         f"    graph [label={dot_string(flow.title)}, labelloc=t, fontname=Helvetica, rankdir=TB];",
         '    node [shape=box, style=rounded, fontname=Helvetica, fontsize=11];',
         "    edge [fontname=Helvetica, fontsize=10];",
     ]
+    for name, node_ids in picture.clusters.items():
+        out.append(f"    subgraph {dot_string('cluster_' + name)} {{")
+        out.append(f'        label={dot_string(picture.titles.get(name, name))}; style="dashed";')
+        out += [f"        {dot_string(node_id)};" for node_id in node_ids]
+        out.append("    }")
     for node_id, node in flow.nodes.items():
         attributes = [f"label={dot_string(chr(10).join(picture.lines(node_id)))}"]
         walked_here = picture.node_walked(node_id)
@@ -194,6 +223,8 @@ def dot(flow: Flow, walked: Walked | None = None) -> str:
         label = _edge_label(edge)
         if label is not None:
             attributes.append(f"label={dot_string(label)}")
+        if edge.way in ("call", "return"):
+            attributes.append('style="dashed"')
         if picture.on_path(edge):
             attributes += [f'color="{WALKED_COLOUR}"', f'fontcolor="{WALKED_COLOUR}"', "penwidth=2.5"]
         suffix = f" [{', '.join(attributes)}]" if attributes else ""
