@@ -286,11 +286,13 @@ class Session(Environment):
 
     def _shown(self, name: str, value: Value) -> str:
         """A computed value, constant or amount as words: $9.00, 1 h 30 min, 2."""
-        symbol = self.index.symbols.resolve(name)
-        kind = symbol.type if symbol is not None else ""
         if isinstance(value, bool):
             return "Yes" if value else "No"
         if isinstance(value, Decimal):
+            if name in AMOUNT_NAMES:
+                return format_money(value, self.flow.currency)
+            symbol = self.index.symbols.resolve(name)
+            kind = symbol.type if symbol is not None else ""
             if kind == "money":
                 return format_money(value, self.flow.currency)
             if kind == "duration":
