@@ -22,6 +22,7 @@ from callflow.flow.fields import ChoiceOption, InputField
 from callflow.flow.index import Confirmation, Question
 from callflow.flow.model import Choose, RouteOption
 from callflow.flow.money import format_money, parse_amount
+from callflow.flow.patterns import fits
 from callflow.flow.scalars import MAX_AMOUNT
 
 Value = str | Decimal | bool | None
@@ -169,7 +170,7 @@ def _parse_answer(question: Question, raw: object, currency: str, today: date | 
                 f"'{text}' is not a whole number" if places == 0 else f"'{text}' has more than {places} decimal places"
             )
         return number.to_integral_value() if places == 0 else number
-    if question.pattern is not None and not re.fullmatch(question.pattern, text):
+    if question.pattern is not None and not fits(question.pattern, text):
         hint = question.pattern_hint or f"it must match {question.pattern}"
         raise InvalidAnswer(f"'{text}' does not fit: {hint}")
     if question.pattern is None and not question.secret:

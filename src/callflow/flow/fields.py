@@ -16,6 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from callflow.flow.constraints import Check, Doc, OneOf
 from callflow.flow.dates import calendar_day
 from callflow.flow.durations import DurationError, parse_duration
+from callflow.flow.patterns import PatternError, check_pattern
 from callflow.flow.scalars import MAX_AMOUNT, STRICT, Amount, Number, Text
 
 
@@ -111,9 +112,9 @@ class InputField:
     def __post_init__(self) -> None:
         if self.pattern is not None:
             try:
-                re.compile(self.pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+                check_pattern(self.pattern)
+            except PatternError as exc:
+                raise ValueError(f"pattern: {exc}") from None
         if self.type == "choice":
             if not self.options:
                 raise ValueError("a choice field needs options")
