@@ -8,6 +8,7 @@ way, with a diagnostic at the position of the first bad byte.
 from __future__ import annotations
 
 import os
+import stat
 
 from callflow.flow.yamlsource import MAX_FILE_BYTES, TOO_LARGE, UNREADABLE, YamlError, load_problem
 
@@ -27,15 +28,41 @@ def read_bytes(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         raise YamlError([load_problem(path, 1, 1, UNREADABLE, f"cannot read: {exc.strerror}")]) from None
     if os.path.isdir(path):
         raise YamlError([load_problem(path, 1, 1, UNREADABLE, "is a directory, not a file")])
+    if not stat.S_ISREG(st.st_mode):
+        raise YamlError([load_problem(path, 1, 1, UNREADABLE, _not_a_file(st.st_mode))])
     if st.st_size > max_bytes:
         raise YamlError(
             [load_problem(path, 1, 1, TOO_LARGE, f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}")]
         )
     try:
-        with open(path, "rb") as handle:
+        # Non-blocking, then checked again on the open file: a FIFO put in
+        # the file's place after the check above cannot make the read wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise YamlError([load_problem(path, 1, 1, UNREADABLE, f"cannot read: {exc.strerror}")]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise YamlError([load_problem(path, 1, 1, UNREADABLE, _not_a_file(mode))])
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             return handle.read(max_bytes + 1)
     except OSError as exc:
         raise YamlError([load_problem(path, 1, 1, UNREADABLE, f"cannot read: {exc.strerror}")]) from None
+    finally:
+        os.close(fd)
+
+
+def _not_a_file(mode: int) -> str:
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
+    return f"is {kind}, not a file: callflow reads only regular files"
 
 
 def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
