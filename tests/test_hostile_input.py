@@ -107,10 +107,11 @@ def test_the_installed_command_in_its_own_process(tmp_path: Path, name: str) -> 
     assert_clear_error(as_answers.returncode, as_answers.stderr, path, code, where)
 
 
-def test_an_endless_device_as_answers_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
+def test_an_endless_device_as_answers_is_refused_without_reading_it(tmp_path: Path) -> None:
+    # A device is not a file (issue 12): it is not read at all, not even up to the cap.
     result = cli("run", D2, "--answers", "/dev/zero")
     assert result.returncode == 3
-    assert result.stderr.startswith("/dev/zero:1:1: CF005 error: file is larger than")
+    assert result.stderr.startswith("/dev/zero:1:1: CF006 error: is a device, not a file")
 
 
 def test_a_missing_file(tmp_path: Path) -> None:

@@ -27,16 +27,17 @@ class Doc:
 
 
 class TextRule:
-    """A string with a minimum length and/or a regular expression to match."""
+    """A string with a minimum and a maximum length and/or a regular expression to match."""
 
-    def __init__(self, *, pattern: str | None = None, min_length: int | None = None) -> None:
+    def __init__(self, *, pattern: str | None = None, min_length: int | None = None, max_length: int | None = None) -> None:
         self.pattern = pattern
         self.min_length = min_length
+        self.max_length = max_length
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        return core_schema.str_schema(pattern=self.pattern, min_length=self.min_length)
+        return core_schema.str_schema(pattern=self.pattern, min_length=self.min_length, max_length=self.max_length)
 
 
 class AtLeast:

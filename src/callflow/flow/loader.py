@@ -200,6 +200,13 @@ def _diagnostic(model: type[Any], err: Any, positions: PositionIndex, path: str)
             message = f"{_kind_of(value)} is not valid as a key of '{loc[-3]}': use {words}"
         else:
             message = f"{_kind_of(value)} is not valid for '{name}': use {words}"
+    elif kind == "string_too_long":
+        most = ctx.get("max_length")
+        size = len(value) if isinstance(value, str) else "too many"
+        if isinstance(most, int) and most <= 64:
+            message = f"'{name}' is {size} characters long; an id has at most {most}: shorten it"
+        else:
+            message = f"'{name}' is {size:,} characters long; one step's words have at most {most:,}: split them over several steps"
     elif kind in ("string_type", "string_too_short"):
         message = f"'{name}' is empty: give it a value" if value in (None, "") else f"'{name}' should be text, not {_kind_of(value)}"
     elif kind in ("dict_type", "model_type", "model_attributes_type", "dataclass_type", "dataclass_args_type"):

@@ -24,6 +24,7 @@ from callflow.flow.constraints import AtLeast, Check, Doc, MinItems, OneOf, Text
 from callflow.flow.fields import Constant, InputField
 from callflow.flow.scalars import (
     BUILTIN_NAMES,
+    MAX_NAME,
     NODE_ID_PATTERN,
     STRICT,
     Condition,
@@ -202,7 +203,7 @@ class Flow:
     """A whole call script."""
 
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    id: Annotated[str, TextRule(pattern=NODE_ID_PATTERN), Doc("Short name of the flow.")]
+    id: Annotated[str, TextRule(pattern=NODE_ID_PATTERN, max_length=MAX_NAME), Doc("Short name of the flow.")]
     title: Text
     start: Annotated[NodeId, Doc("The first node.")]
     nodes: Annotated[dict[NodeId, Node], MinItems(1)]
@@ -236,7 +237,7 @@ class Library:
     they need) that flows use with `uses:`."""
 
     __pydantic_config__: ClassVar[dict[str, str]] = STRICT
-    library: Annotated[str, TextRule(pattern=NODE_ID_PATTERN), Doc("Short name of the library.")]
+    library: Annotated[str, TextRule(pattern=NODE_ID_PATTERN, max_length=MAX_NAME), Doc("Short name of the library.")]
     procedures: Annotated[dict[Identifier, Procedure], MinItems(1)]
     callflow: Annotated[int, Check(_known_version), Doc("Version of the flow format; 1.")] = FORMAT_VERSION
     title: Text | None = None

@@ -16,25 +16,30 @@ from callflow.flow.expressions import check_condition, check_expression
 from callflow.flow.money import cents
 from callflow.flow.templates import check_template
 
+# Caps that keep every screen instant and every file name derived from a
+# flow short (docs/flow-format.md, "Limits").
+MAX_NAME = 64  # ids of flows, nodes, fields, items
+MAX_WORDS = 4000  # one step's words: two full screens at 80 x 24
+
 IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 NODE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 ITEM_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 Identifier = Annotated[
     str,
-    TextRule(pattern=IDENTIFIER_PATTERN),
+    TextRule(pattern=IDENTIFIER_PATTERN, max_length=MAX_NAME),
     Doc("A name: letters, digits and _, not starting with a digit."),
 ]
 NodeId = Annotated[
     str,
-    TextRule(pattern=NODE_ID_PATTERN),
+    TextRule(pattern=NODE_ID_PATTERN, max_length=MAX_NAME),
     Doc("A node id such as D-2-4: letters, digits, '-', '_' and '.'."),
 ]
-ItemCode = Annotated[str, TextRule(pattern=ITEM_CODE_PATTERN), Doc("A catalog item code, e.g. 310.")]
-Text = Annotated[str, TextRule(min_length=1)]
+ItemCode = Annotated[str, TextRule(pattern=ITEM_CODE_PATTERN, max_length=MAX_NAME), Doc("A catalog item code, e.g. 310.")]
+Text = Annotated[str, TextRule(min_length=1, max_length=MAX_WORDS)]
 Template = Annotated[
     str,
-    TextRule(min_length=1),
+    TextRule(min_length=1, max_length=MAX_WORDS),
     Check(check_template),
     Doc("Text with {placeholders}: a field id, a constant, agent, total, due, past_due, catalog.CODE.price."),
 ]
