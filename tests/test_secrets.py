@@ -56,8 +56,16 @@ def field(**spec: object) -> InputField:
         ("4111 1111 1111 1112", "4111 1111 1111 1112"),
         ("phone 888 615 4357", "phone 888 615 4357"),
         ("order 12345678901234567890123", "order 12345678901234567890123"),
-        ("٤١١١١١١١١١١١١١١١", "٤١١١١١١١١١١١١١١١"),
-        ("4111  1111  1111  1111", "4111  1111  1111  1111"),  # two spaces: groups apart
+        # Whatever is typed between the groups, in any script (issue 12).
+        ("٤١١١١١١١١١١١١١١١", "XXXXXXXXXXXX١١١١"),
+        ("4111  1111  1111  1111", "XXXX  XXXX  XXXX  1111"),
+        ("4111.1111.1111.1111", "XXXX.XXXX.XXXX.1111"),
+        ("4111\u00a01111\u00a01111\u00a01111", "XXXX\u00a0XXXX\u00a0XXXX\u00a01111"),
+        ("4111/1111/1111/1111", "XXXX/XXXX/XXXX/1111"),
+        ("4111_1111_1111_1111", "XXXX_XXXX_XXXX_1111"),
+        ("(4111) 1111-1111-1111", "(XXXX) XXXX-XXXX-1111"),
+        ("４１１１ １１１１ １１１１ １１１１", "XXXX XXXX XXXX １１１１"),
+        ("4111 – 1111 – 1111 – 1111", "XXXX – XXXX – XXXX – 1111"),
     ],
 )
 def test_card_numbers_are_masked_to_their_last_four_digits(text: str, kept: str) -> None:

@@ -6,15 +6,19 @@ receipt) must not hold it, so such text is masked when it is recorded:
 `XXXX XXXX XXXX 1111`. The separators stay, so the shape still reads as a
 card number, and the text stays the same length.
 
-A card number is a run of 13 to 19 ASCII digits, single spaces or dashes
-allowed between them, that passes the Luhn check. A longer run of digit
-groups (two cards pasted one after the other, a card followed by its
-expiry year) is searched for such numbers made of whole groups.
+A card number is a run of 13 to 19 digits that passes the Luhn check,
+whatever is typed between its digit groups: spaces (several, or no-break),
+dashes of any kind, dots, slashes, underscores, parentheses. Digits of any
+script count (full-width ４１１１ is a card number too). A longer run of digit
+groups (two cards pasted one after the other, a card followed by its expiry
+year) is searched for such numbers made of whole groups. The same function
+masks every answer, note and line shown, whatever the field's type.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MIN_DIGITS = 13
 MAX_DIGITS = 19
@@ -22,16 +26,22 @@ KEPT_DIGITS = 4
 MAX_GROUPS_SEARCHED = 64
 MASK = "X"
 
-# Digit groups joined by one space or one dash; ASCII digits only (\d would
-# take other scripts' digits, which no card number is written in).
-_RUN = re.compile(r"[0-9]+(?:[ -][0-9]+)*")
+# What people type between the groups of a card number.
+_SEPARATORS = " \u00a0\u2007\u2009\u202f\u3000\\-\u2010-\u2015./_()"
+# Digit groups (\d is every script's digits) with up to three separators between them.
+_RUN = re.compile(rf"\d+(?:[{_SEPARATORS}]{{1,3}}\d+)*")
+_GROUP = re.compile(r"\d+")
+
+
+def _value(char: str) -> int:
+    return unicodedata.decimal(char, 0)
 
 
 def luhn_valid(digits: str) -> bool:
-    """The Luhn checksum of a string of ASCII digits holds."""
+    """The Luhn checksum of a string of digits (of any script) holds."""
     total = 0
     for position, char in enumerate(reversed(digits)):
-        digit = ord(char) - 48
+        digit = _value(char)
         if position % 2:
             digit = digit * 2 - 9 if digit > 4 else digit * 2
         total += digit
@@ -65,7 +75,7 @@ def _has_enough_digits(text: str) -> bool:
     # Cheap rejection of ordinary text: fewer than 13 digits in all.
     count = 0
     for char in text:
-        if "0" <= char <= "9":
+        if char.isdecimal():
             count += 1
             if count >= MIN_DIGITS:
                 return True
@@ -74,7 +84,8 @@ def _has_enough_digits(text: str) -> bool:
 
 def _mask_run(run: str) -> str:
     """The run with its card numbers masked (unchanged if it holds none)."""
-    groups = run.replace("-", " ").split(" ")
+    spans = [(m.start(), m.end()) for m in _GROUP.finditer(run)]
+    groups = [run[a:b] for a, b in spans]
     lengths = [len(g) for g in groups]
     total = sum(lengths)
     if total < MIN_DIGITS:
@@ -87,7 +98,7 @@ def _mask_run(run: str) -> str:
         # Hundreds of digit groups joined by single spaces is not typed text;
         # searching it costs time for nothing, so all of it is masked.
         return _mask_digits(run, keep=KEPT_DIGITS)
-    pieces: list[str] = []
+    chars = list(run)
     first = 0
     while first < len(groups):
         best = -1
@@ -99,23 +110,22 @@ def _mask_run(run: str) -> str:
             if count >= MIN_DIGITS and luhn_valid("".join(groups[first : last + 1])):
                 best = last  # the longest card number starting at this group
         if best < 0:
-            pieces.append(groups[first])
             first += 1
-        else:
-            pieces.append(_mask_digits(" ".join(groups[first : best + 1]), keep=KEPT_DIGITS))
-            first = best + 1
-    # Put the run's own separators back between the groups.
-    joined = " ".join(pieces)
-    return "".join(s if s in " -" else j for s, j in zip(run, joined, strict=True))
+            continue
+        # Mask the digits of groups first..best in place, keeping the last four.
+        start, end = spans[first][0], spans[best][1]
+        chars[start:end] = _mask_digits(run[start:end], keep=KEPT_DIGITS)
+        first = best + 1
+    return "".join(chars)
 
 
 def _mask_digits(text: str, *, keep: int) -> str:
-    """Every ASCII digit of the text but the last `keep` replaced by the mask."""
-    total = sum(1 for c in text if "0" <= c <= "9")
+    """Every digit of the text but the last `keep` replaced by the mask."""
+    total = sum(1 for c in text if c.isdecimal())
     seen = 0
     chars = []
     for char in text:
-        if "0" <= char <= "9":
+        if char.isdecimal():
             seen += 1
             chars.append(char if seen > total - keep else MASK)
         else:
