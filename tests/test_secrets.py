@@ -223,3 +223,13 @@ def test_the_journal_never_holds_a_secret_even_in_a_stop(tmp_path: Path) -> None
         assert secret not in text
     journal = Journal.reopen(journal_of(sessions))
     journal.close()
+
+
+def test_a_card_number_typed_into_a_number_field_is_never_recorded_or_echoed() -> None:
+    from callflow.call.values import InvalidAnswer, parse_answer
+    from callflow.flow.fields import InputField
+
+    for kind in ("number", "money"):
+        with pytest.raises(InvalidAnswer) as caught:
+            parse_answer(InputField(prompt="How many?", type=kind), "4111111111111111")  # type: ignore[arg-type]
+        assert "4111" not in str(caught.value)
