@@ -61,6 +61,45 @@ NEAR_CAPS: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 
 
+REDOS_FLOW = """\
+id: redos
+title: ReDoS
+start: A
+fields:
+  code: {prompt: Code?, pattern: '(a+)+'}
+nodes:
+  A:
+    steps:
+      - ask: code
+    end: done
+"""
+
+
+def _issue_12_cases(tmp: Path, callflow: str) -> list[tuple[str, str, list[str]]]:
+    """The audit's cases of issue 12: (what, how it is given, argv)."""
+    fifo = tmp / "fifo.yaml"
+    os.mkfifo(fifo)
+    redos = tmp / "redos.yaml"
+    redos.write_text(REDOS_FLOW, encoding="utf-8")
+    redos_answers = tmp / "redos-answers.yaml"
+    redos_answers.write_text("answers:\n  code: " + "a" * 30 + "!\n", encoding="utf-8")
+    amount = tmp / "amount.yaml"
+    good = GOOD.read_text(encoding="utf-8")
+    amount.write_text(good.replace("past_due_amount: $45.50", 'past_due_amount: "99999999999999999999999999"'), encoding="utf-8")
+    long_id = tmp / "long-id.yaml"
+    long_id.write_text(D2.read_text(encoding="utf-8").replace("id: anything-computers-intake", "id: " + "x" * 5000), encoding="utf-8")
+    huge_say = tmp / "huge-say.yaml"
+    huge_say.write_text("id: s\ntitle: S\nstart: A\nnodes:\n  A:\n    steps:\n      - say: '" + "w" * 19_000_000 + "'\n    end: done\n", encoding="utf-8")
+    return [
+        ("a FIFO as the flow (lint)", "flow (CF006, 3)", [callflow, "lint", str(fifo)]),
+        ("a FIFO as the answers", "answers (CF006, 3)", [callflow, "run", str(D2), "--answers", str(fifo)]),
+        ("pattern (a+)+ with 30 a's and '!'", "answers (refused: 4)", [callflow, "run", str(redos), "--answers", str(redos_answers)]),
+        ("a 26-digit past-due amount", "answers (refused: 4)", [callflow, "run", str(D2), "--answers", str(amount)]),
+        ("a 5,000-character flow id", "flow (CF010, 3)", [callflow, "run", str(long_id), "--answers", str(GOOD)]),
+        ("a 19 MB say", "flow (CF010, 3)", [callflow, "run", str(huge_say), "--answers", str(GOOD)]),
+    ]
+
+
 def measure(argv: list[str]) -> tuple[int, float, int]:
     """Exit code, median wall time (s) and peak RSS (KiB) of fresh processes."""
     times, peaks, code = [], [], 0
@@ -102,6 +141,9 @@ def main() -> None:
             write(path)
             code, seconds, peak = measure([callflow, "run", str(D2), "--answers", str(path)])
             rows.append([name, f"answers ({expected})", str(code), ms(seconds), f"{peak / 1024:.0f} MiB"])
+        for name, given, argv in _issue_12_cases(Path(tmp), callflow):
+            code, seconds, peak = measure(argv)
+            rows.append([name, given, str(code), ms(seconds), f"{peak / 1024:.0f} MiB"])
     print(table("Hostile input: exit 3 in under a second", ["file", "given as", "exit", "time", "peak memory"], rows))
 
 
