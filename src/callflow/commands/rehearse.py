@@ -128,7 +128,7 @@ def _replay(console: Console, scenario: LoadedScenario, flow: LoadedFlow, agent:
     from callflow.call.engine import Session
     from callflow.call.summary import summarize
     from callflow.terminal.rehearsal import ReplayFrontEnd
-    from callflow.terminal.screen import summary_renderable
+    from callflow.terminal.summaryview import summary_renderable
     from callflow.testing.expectations import check_expectations
     from callflow.testing.invariants import check_invariants
 
@@ -189,7 +189,7 @@ def report_quiz(
     from callflow.record.receipts import write_receipts
     from callflow.terminal.quizreport import deviation_markdown, deviation_renderable
     from callflow.terminal.rehearsal import rehearsal_data
-    from callflow.terminal.screen import summary_renderable
+    from callflow.terminal.summaryview import summary_renderable
 
     data = rehearsal_data(
         run.report,

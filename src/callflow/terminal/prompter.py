@@ -27,7 +27,7 @@ from callflow.call.values import InvalidAnswer, options_of, parse_answer, questi
 from callflow.flow.fields import InputField
 from callflow.flow.index import Question
 from callflow.flow.model import Choose
-from callflow.terminal.screen import show_events
+from callflow.terminal.screen import show_session_events, words
 
 STYLE = Style.from_dict({"qmark": "fg:ansicyan bold", "question": "bold", "instruction": "fg:ansibrightblack"})
 CHOICE_HINT = "(↑↓ Enter · Esc back · Ctrl-C stop)"
@@ -93,16 +93,16 @@ class LivePrompter:
     # -- FrontEnd -----------------------------------------------------------
 
     def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
-        show_events(self.console, events, session.flow.currency, again=again)
+        show_session_events(self.console, session, events, again=again)
 
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
-        self.console.print(Text(f"  ✗ {message}", style="bold red"))
+        self.console.print(words((f"  ✗ {message}", "bold red")))
 
     def ask(self, session: Session, prompt: Prompt) -> object:
         typed = "" if prompt.previous is None else _as_text(prompt, session)
         if prompt.question.help:
             # On its own line: a long hint inside the prompt line would wrap it.
-            self.console.print(Text.assemble(("  ℹ ", "blue"), (prompt.question.help, "dim")))
+            self.console.print(words(("  ℹ ", "blue"), (prompt.question.help, "dim")))
         while True:
             question = self._question(session, prompt, typed)
             try:
@@ -139,7 +139,7 @@ class LivePrompter:
             self.console.print(Text("  (no note taken)", style="dim"))
             return
         kept = self.on_note(prompt, str(text))
-        self.console.print(Text.assemble(("  ✎ Note: ", "bold blue"), (kept, "italic")))
+        self.console.print(words(("  ✎ Note: ", "bold blue"), (kept, "italic")))
 
     # -- the prompts ---------------------------------------------------------
 

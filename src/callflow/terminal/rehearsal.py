@@ -30,7 +30,7 @@ from callflow.flow.errors import AnswersError
 from callflow.flow.loadedflow import LoadedFlow
 from callflow.record.receipts import receipt_data
 from callflow.terminal.prompter import LivePrompter, SaveAndQuit
-from callflow.terminal.screen import show_events
+from callflow.terminal.screen import show_session_events
 from callflow.testing.expectations import Mismatch, check_expectations
 from callflow.testing.scenario import Expect, LoadedScenario
 
@@ -60,7 +60,7 @@ class ReplayFrontEnd:
         self.pause = pause
 
     def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
-        show_events(self.console, events, session.flow.currency, again=again)
+        show_session_events(self.console, session, events, again=again)
 
     def ask(self, session: Session, prompt: Prompt) -> object:
         raw = self.scripted.ask(session, prompt)
