@@ -10,7 +10,9 @@ imports questionary.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import questionary
@@ -23,17 +25,23 @@ from rich.text import Text
 from callflow.call.driver import BACK
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
-from callflow.call.values import InvalidAnswer, options_of, parse_answer, question_type
+from callflow.call.values import InvalidAnswer, display_value, options_of, parse_answer, question_type
 from callflow.flow.fields import InputField
-from callflow.flow.index import Question
+from callflow.flow.index import Confirmation, Question
 from callflow.flow.model import Choose
-from callflow.terminal.screen import show_session_events, words
+from callflow.terminal.hints import input_hint, read_back
+from callflow.terminal.screen import hanging, show_session_events, words
 
 STYLE = Style.from_dict({"qmark": "fg:ansicyan bold", "question": "bold", "instruction": "fg:ansibrightblack"})
 CHOICE_HINT = "(↑↓ Enter · Esc back · Ctrl-C stop)"
 TEXT_HINT = "(Enter · Esc back · Ctrl-C stop)"
 NOTE_KEY = "c-n"
 BACK_LABEL = "← Back"
+DONE = "done"
+NOT_DONE = "not done"
+NOT_DONE_LABEL = "Not done…"
+# The second step of "Not done…": why (a confirmation's answer is "not done: <reason>").
+REASON = InputField(prompt="Why was it not done?", help=None)
 
 # Keeps a note taken at a prompt and returns it as kept (card numbers masked).
 NoteTaker = Callable[[Prompt | None, str], str]
@@ -82,6 +90,9 @@ class LivePrompter:
         self.console = console
         self.on_note = on_note
         self._io: dict[str, Any] = {}
+        self._echo: str | None = None  # the last answer read back, shown once the engine takes it
+        self._given: tuple[str, Any] | None = None  # the last answer given, offered again if refused
+        self._retype: tuple[str, Any] | None = None
         if input is not None:
             self._io["input"] = input
         if output is not None:
@@ -93,16 +104,41 @@ class LivePrompter:
     # -- FrontEnd -----------------------------------------------------------
 
     def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+        echo, self._echo = self._echo, None
+        if echo is not None and not again:
+            self.console.print(words(("    → ", "cyan"), (echo, "bold")))
         show_session_events(self.console, session, events, again=again)
 
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
-        self.console.print(words((f"  ✗ {message}", "bold red")))
+        """The engine refused the answer: one line, and the prompt comes again with it typed."""
+        self._echo = None
+        self._retype = self._given
+        self.console.print(hanging(words(("  ✗ ", "bold red"), (message, "bold red"))))
 
     def ask(self, session: Session, prompt: Prompt) -> object:
+        retype, self._retype = self._retype, None
+        given = retype if retype is not None and retype[0] == prompt.field_id else None
         typed = "" if prompt.previous is None else _as_text(prompt, session)
-        if prompt.question.help:
-            # On its own line: a long hint inside the prompt line would wrap it.
-            self.console.print(words(("  ℹ ", "blue"), (prompt.question.help, "dim")))
+        if given is not None:
+            if isinstance(prompt.question, InputField) and question_type(prompt.question) not in ("choice", "yesno"):
+                typed = str(given[1])
+            else:
+                prompt = dataclasses.replace(prompt, previous=given[1])  # the list opens on it
+        if isinstance(prompt.question, Confirmation):
+            reply = self._confirm(session, prompt)
+        else:
+            if prompt.question.help:
+                # On its own line: a long hint inside the prompt line would wrap it.
+                self.console.print(words(("  ℹ ", "blue"), (prompt.question.help, "dim")))
+            reply = self._reply(session, prompt, typed)
+            if isinstance(reply, str):
+                self._echo = _read_back(session, prompt, reply)
+        self._given = None if reply is BACK else (prompt.field_id, reply)
+        return reply
+
+    def _reply(self, session: Session, prompt: Prompt, typed: str) -> object:
+        """One prompt until it gives an answer or BACK: Ctrl-C asks whether to
+        stop, Ctrl-N takes a note, and what was typed stays in the prompt."""
         while True:
             question = self._question(session, prompt, typed)
             try:
@@ -117,6 +153,21 @@ class LivePrompter:
                 self.take_note(prompt)
                 continue
             return reply
+
+    def _confirm(self, session: Session, prompt: Prompt) -> object:
+        """A checklist item: Done, or Not done… and then why (Esc there comes
+        back to the list; Back in the list undoes the last answer)."""
+        previous = str(prompt.previous or "")
+        reason = previous.split(":", 1)[1].strip() if previous.startswith(NOT_DONE) and ":" in previous else ""
+        while True:
+            choice = self._reply(session, prompt, "")
+            if choice is BACK or choice == DONE:
+                return choice
+            why = dataclasses.replace(prompt, question=REASON, previous=None)
+            given = self._reply(session, why, reason)
+            if given is not BACK:
+                return f"{NOT_DONE}: {str(given).strip()}"
+            prompt = dataclasses.replace(prompt, previous=NOT_DONE)
 
     def take_note(self, prompt: Prompt | None) -> None:
         """Ask for a one-line note and keep it (Esc, Ctrl-C or an empty note cancel)."""
@@ -147,8 +198,26 @@ class LivePrompter:
         q = prompt.question
         kind = question_type(q)
         message = q.prompt
-        if kind in ("choice", "yesno"):
-            choices: list[Any] = (
+        if isinstance(q, Confirmation):
+            choices: list[Any] = [
+                Choice("Done", value=DONE),
+                Choice(NOT_DONE_LABEL, value=NOT_DONE),
+                Separator(),
+                Choice(BACK_LABEL, value=BACK),
+            ]
+            previous = str(prompt.previous or "")
+            chosen = NOT_DONE if previous.startswith(NOT_DONE) else DONE
+            question = questionary.select(
+                f"{message} — done?",
+                choices=choices,
+                default=next(c for c in choices if isinstance(c, Choice) and c.value == chosen),
+                instruction=self._hint(CHOICE_HINT),
+                style=STYLE,
+                qmark="☐",
+                **self._io,
+            )
+        elif kind in ("choice", "yesno"):
+            choices = (
                 [Choice(o.label, value=o.key) for o in options_of(q)]
                 if kind == "choice"
                 else [Choice("Yes", value=True), Choice("No", value=False)]
@@ -165,10 +234,11 @@ class LivePrompter:
             )
         else:
             currency = session.flow.currency
+            today = session.today
 
             def validate(text: str) -> bool | str:
                 try:
-                    parse_answer(q, text, currency)
+                    parse_answer(q, text, currency, today)
                 except InvalidAnswer as exc:
                     return str(exc)
                 return True
@@ -178,7 +248,7 @@ class LivePrompter:
                 message,
                 default=typed,
                 validate=validate,
-                instruction=self._hint(_text_instruction(q)),
+                instruction=self._hint(text_instruction(q, currency, today)),
                 style=STYLE,
                 **self._io,
             )
@@ -224,29 +294,27 @@ def _is_secret(question: Question) -> bool:
     return not isinstance(question, Choose) and question.secret
 
 
-def _text_instruction(question: Question) -> str:
-    kind = question_type(question)
-    parts = []
-    if kind == "money":
-        parts.append("amount, e.g. 45.50")
-    elif kind == "number":
-        parts.append("a number")
-    elif kind == "date":
-        parts.append("a date, YYYY-MM-DD")
-    if isinstance(question, InputField):
-        if question.pattern_hint:
-            parts.append(question.pattern_hint)
-        if not question.required:
-            parts.append("optional: Enter to skip")
+def text_instruction(question: Question, currency: str, today: date) -> str:
+    parts = input_hint(question, currency, today)
     return f"({'; '.join(parts)}) {TEXT_HINT}" if parts else TEXT_HINT
+
+
+def _read_back(session: Session, prompt: Prompt, typed: str) -> str | None:
+    try:
+        value = parse_answer(prompt.question, typed, session.flow.currency, session.today)
+    except InvalidAnswer:
+        return None
+    return read_back(prompt.question, typed, value, session.flow.currency, session.today)
 
 
 def _as_text(prompt: Prompt, session: Session) -> str:
     """A previous answer as the text to put back in the prompt."""
     value = prompt.previous
-    if _is_secret(prompt.question):
+    if _is_secret(prompt.question) or value is None:
         return ""
-    return "" if value is None else str(value)
+    if question_type(prompt.question) == "duration":
+        return display_value(prompt.question, value)  # 1 h 30 min, not the minutes
+    return str(value)
 
 
 def _buffer_text(question: questionary.Question) -> str:
