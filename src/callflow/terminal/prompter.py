@@ -104,10 +104,16 @@ class LivePrompter:
     # -- FrontEnd -----------------------------------------------------------
 
     def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
-        echo, self._echo = self._echo, None
-        if echo is not None and not again:
-            self.console.print(words(("    → ", "cyan"), (echo, "bold")))
+        if not again:
+            self.read_back()
+        self._echo = None
         show_session_events(self.console, session, events, again=again)
+
+    def read_back(self) -> None:
+        """Show the last answer as callflow took it (`→ 2 h 30 min`), once."""
+        echo, self._echo = self._echo, None
+        if echo is not None:
+            self.console.print(words(("    → ", "cyan"), (echo, "bold")))
 
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
         """The engine refused the answer: one line, and the prompt comes again with it typed."""
