@@ -252,3 +252,15 @@ def test_control_characters_from_the_flow_and_the_answers_are_shown_not_obeyed(t
 def test_visible_keeps_newlines_tabs_and_ordinary_text() -> None:
     assert visible("a\nb\tc é ✓") == "a\nb\tc é ✓"
     assert visible("\x00\x1b\x7f\x9b") == "␀␛␡<U+009B>"
+
+
+def test_the_recap_on_resuming_names_procedure_nodes_as_written() -> None:
+    from callflow.terminal.sessionlist import recap_renderable
+
+    session, _ = walked(ANSWERS[:8])
+    con, out = console()
+    con.print(recap_renderable(session, [{"node": "pay/P-1", "text": "card \x1b[8mhidden"}]))
+    shown = lines(out)
+    assert "  pay/P-1     How is it paid?                    Card" in shown
+    assert "  ESCALATE    How long was the on-site visit?    2 h 30 min" in shown
+    assert "  ✎ Note (pay/P-1): card ␛[8mhidden" in shown
