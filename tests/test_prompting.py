@@ -481,3 +481,14 @@ def test_an_empty_reason_is_refused_in_the_prompt(pipe: object) -> None:
     keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, ENTER + "no ink" + ENTER, "2026-11-25" + ENTER]
     session, _, _ = walk_desk(keys, pipe)
     assert [(c.done, c.reason) for c in summarize(session).checklist] == [(False, "no ink")]
+
+
+def test_at_80_columns_what_to_type_goes_on_its_own_line(pipe: object) -> None:
+    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, ENTER, "2026-11-25" + ENTER]
+    _, _, screen = walk_desk(keys, pipe)  # an 80-column console
+    assert "  ▸ whole number, 1 to 6\n" in screen
+    assert "  ▸ date YYYY-MM-DD, 2026-11-24 to 2026-12-07\n" in screen
+    wide = LivePrompter(Console(file=io.StringIO(), width=160), input=pipe, output=DummyOutput())
+    narrow = LivePrompter(Console(file=io.StringIO(), width=80), input=pipe, output=DummyOutput())
+    assert wide._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back · Ctrl-C stop)"
+    assert narrow._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back)"

@@ -19,6 +19,7 @@ import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.styles import Style
 from questionary import Choice, Separator
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -35,6 +36,10 @@ from callflow.terminal.screen import hanging, show_session_events, words
 STYLE = Style.from_dict({"qmark": "fg:ansicyan bold", "question": "bold", "instruction": "fg:ansibrightblack"})
 CHOICE_HINT = "(↑↓ Enter · Esc back · Ctrl-C stop)"
 TEXT_HINT = "(Enter · Esc back · Ctrl-C stop)"
+# Where the whole hint would wrap the prompt line (an 80-column terminal).
+SHORT_CHOICE_HINT = "(↑↓ Enter · Esc back)"
+SHORT_TEXT_HINT = "(Enter · Esc back)"
+ROOM_TO_TYPE = 12
 NOTE_KEY = "c-n"
 BACK_LABEL = "← Back"
 DONE = "done"
@@ -93,6 +98,7 @@ class LivePrompter:
         self._echo: str | None = None  # the last answer read back, shown once the engine takes it
         self._given: tuple[str, Any] | None = None  # the last answer given, offered again if refused
         self._retype: tuple[str, Any] | None = None
+        self._hint_apart = False  # what to type is on its own line above the prompt
         if input is not None:
             self._io["input"] = input
         if output is not None:
@@ -100,6 +106,19 @@ class LivePrompter:
 
     def _hint(self, base: str) -> str:
         return base.replace(" · Ctrl-C stop", " · Ctrl-N note · Ctrl-C stop") if self.on_note else base
+
+    def _fits(self, message: str, instruction: str, room: int = 0) -> bool:
+        return cell_len(f"? {message} {instruction} ") + room <= self.console.width
+
+    def _list_hint(self, message: str) -> str:
+        full = self._hint(CHOICE_HINT)
+        return full if self._fits(message, full) else SHORT_CHOICE_HINT
+
+    def _text_hint(self, question: Question, currency: str, today: date) -> str:
+        """The keys, with what to type unless it went on a line of its own;
+        short where the whole would wrap the line the director types on."""
+        full = self._hint(TEXT_HINT) if self._hint_apart else self._hint(text_instruction(question, currency, today))
+        return full if self._fits(question.prompt, full, ROOM_TO_TYPE) else SHORT_TEXT_HINT
 
     # -- FrontEnd -----------------------------------------------------------
 
@@ -122,6 +141,7 @@ class LivePrompter:
         self.console.print(hanging(words(("  ✗ ", "bold red"), (message, "bold red"))))
 
     def ask(self, session: Session, prompt: Prompt) -> object:
+        self._hint_apart = False
         retype, self._retype = self._retype, None
         given = retype if retype is not None and retype[0] == prompt.field_id else None
         typed = "" if prompt.previous is None else _as_text(prompt, session)
@@ -136,6 +156,11 @@ class LivePrompter:
             if prompt.question.help:
                 # On its own line: a long hint inside the prompt line would wrap it.
                 self.console.print(words(("  ℹ ", "blue"), (prompt.question.help, "dim")))
+            hint = input_hint(prompt.question, session.flow.currency, session.today)
+            full = f"({'; '.join(hint)}) {self._hint(TEXT_HINT)}"
+            self._hint_apart = bool(hint) and not self._fits(prompt.question.prompt, full)
+            if self._hint_apart:
+                self.console.print(words(("  ▸ ", "blue"), ("; ".join(hint), "dim")))
             reply = self._reply(session, prompt, typed)
             if isinstance(reply, str):
                 self._echo = _read_back(session, prompt, reply)
@@ -173,6 +198,7 @@ class LivePrompter:
             given = self._reply(session, why, reason)
             if given is not BACK:
                 return f"{NOT_DONE}: {str(given).strip()}"
+            self.console.print(Text("  ↩ Back to done / not done", style="yellow"))
             prompt = dataclasses.replace(prompt, previous=NOT_DONE)
 
     def take_note(self, prompt: Prompt | None) -> None:
@@ -217,7 +243,7 @@ class LivePrompter:
                 f"{message} — done?",
                 choices=choices,
                 default=next(c for c in choices if isinstance(c, Choice) and c.value == chosen),
-                instruction=self._hint(CHOICE_HINT),
+                instruction=self._list_hint(f"{message} — done?"),
                 style=STYLE,
                 qmark="☐",
                 **self._io,
@@ -234,7 +260,7 @@ class LivePrompter:
                 message,
                 choices=choices,
                 default=default,
-                instruction=self._hint(CHOICE_HINT),
+                instruction=self._list_hint(message),
                 style=STYLE,
                 **self._io,
             )
@@ -254,7 +280,7 @@ class LivePrompter:
                 message,
                 default=typed,
                 validate=validate,
-                instruction=self._hint(text_instruction(q, currency, today)),
+                instruction=self._text_hint(q, currency, today),
                 style=STYLE,
                 **self._io,
             )
