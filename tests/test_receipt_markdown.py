@@ -89,3 +89,9 @@ def test_control_characters_in_a_receipt_are_marks() -> None:
     markdown = receipt_markdown(summarize(session).to_dict())
     assert "\x1b" not in markdown
     assert "- Call Ro␛[2Jbin back about the printer — Dana, due 2026-11-25 (RETURN)" in markdown
+
+
+def test_a_note_taken_inside_a_procedure_names_its_node_as_written() -> None:
+    session, _ = walked()
+    data = {**summarize(session).to_dict(), "notes": [{"node": "ESCALATE/pay/P-1", "field": "method", "text": "card | cash"}]}
+    assert section(receipt_markdown(data), "Notes") == ["- card \\| cash (pay/P-1)"]

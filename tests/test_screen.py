@@ -264,3 +264,15 @@ def test_the_recap_on_resuming_names_procedure_nodes_as_written() -> None:
     assert "  pay/P-1     How is it paid?                    Card" in shown
     assert "  ESCALATE    How long was the on-site visit?    2 h 30 min" in shown
     assert "  ✎ Note (pay/P-1): card ␛[8mhidden" in shown
+
+
+def test_a_node_reads_as_written_expanded_or_not() -> None:
+    from callflow.record.wording import node_words
+
+    assert [node_words(n) for n in ("ESCALATE/pay/P-1", "ESCALATE#2", "pay/P-1", "D-2-8", "A/pay/P-1/card/C-1#2")] == [
+        "pay/P-1",
+        "ESCALATE",
+        "pay/P-1",
+        "D-2-8",
+        "card/C-1",
+    ]

@@ -12,6 +12,7 @@ from callflow.record.wording import (
     invoice_totals,
     line_name,
     money_text,
+    node_words,
     outcome_words,
     price_words,
     quantity_words,
@@ -109,7 +110,8 @@ def receipt_markdown(data: dict[str, Any]) -> str:
             ],
         ),
         ("Follow-ups", [f"{follow_up_words(f, None)} ({_line(f['node'])})" for f in data["follow_ups"]]),
-        ("Notes", [f"{_cell(n['text'])} ({_line(n['node'])})" for n in data.get("notes", [])]),
+        # A note keeps the node of the prompt it was taken at; read as written.
+        ("Notes", [f"{_cell(n['text'])} ({_line(node_words(str(n['node'])))})" for n in data.get("notes", [])]),
     ]
     for title, items in sections:
         if items:

@@ -13,6 +13,7 @@ from typing import Any
 
 from callflow.flow.durations import format_duration
 from callflow.flow.money import format_money
+from callflow.flow.procedures import LEVEL, PART, shown
 
 # C0 controls but newline and tab, DEL, C1 controls, and the Unicode marks
 # that reorder or hide text (bidirectional overrides and isolates, zero-width).
@@ -33,6 +34,14 @@ def visible(text: object) -> str:
     so nothing a flow or a caller wrote can move the cursor, change colours,
     retitle the window or reorder what the director reads."""
     return _CONTROLS.sub(_picture, str(text))
+
+
+def node_words(node_id: str) -> str:
+    """A node as written (`pay/P-1`), whether it is given expanded
+    (`ESCALATE/pay/P-1`, `ESCALATE#2`) or already as written."""
+    if PART in node_id or node_id.count(LEVEL) >= 2:
+        return shown(node_id)
+    return node_id
 
 
 def outcome_words(outcome: str | None) -> str:

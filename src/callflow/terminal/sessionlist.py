@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callflow.call.summary import REDACTED
-from callflow.flow.procedures import shown
+from callflow.record.wording import node_words
 from callflow.terminal.screen import words
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def sessions_table(infos: Sequence[SessionInfo]) -> Table:
     table.add_column("Last step")
     table.add_column("Status")
     for info in infos:
-        step = words(shown(info.node) if info.node else "—")
+        step = words(node_words(info.node) if info.node else "—")
         if info.field:
             step.append_text(words((f" {info.field}", "dim")))
         step.append(f"\n{info.answers} answer{'s' if info.answers != 1 else ''}", style="dim")
@@ -86,11 +86,11 @@ def recap_renderable(session: Session, notes: Sequence[dict[str, Any]]) -> Group
         table.add_column()
         for answer in answers:
             table.add_row(
-                words(shown(answer.node_id)), words(answer.prompt), words(REDACTED if answer.secret else answer.display)
+                words(node_words(answer.node_id)), words(answer.prompt), words(REDACTED if answer.secret else answer.display)
             )
         parts.append(table)
     else:
         parts.append(Text("  No answers yet.", style="dim"))
     for note in notes:
-        parts.append(words(("  ✎ Note ", "blue"), (f"({note.get('node')}): ", "dim"), str(note.get("text"))))
+        parts.append(words(("  ✎ Note ", "blue"), (f"({node_words(str(note.get('node') or ''))}): ", "dim"), str(note.get("text"))))
     return Group(*parts)

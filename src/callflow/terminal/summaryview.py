@@ -20,6 +20,7 @@ from callflow.record.wording import (
     invoice_totals,
     line_name,
     money_text,
+    node_words,
     outcome_words,
     price_words,
     quantity_words,
@@ -126,7 +127,7 @@ def summary_renderable(data: dict[str, Any], saved: Sequence[str] = ()) -> Group
         ("Computed values", [f"{v['name']} = {v['display'] or '—'}" for v in data.get("values", [])]),
         ("Notifications", [n["to"] + (f": {n['message']}" if n.get("message") else "") for n in data["notifications"]]),
         ("Follow-ups", [follow_up_words(f, today) for f in data["follow_ups"]]),
-        ("Notes", [f"{n['text']} ({n['node']})" for n in data.get("notes", [])]),
+        ("Notes", [f"{n['text']} ({node_words(str(n['node']))})" for n in data.get("notes", [])]),
     ):
         if rows:
             parts.append(Text(title, style="bold"))
