@@ -492,3 +492,99 @@ def test_at_80_columns_what_to_type_goes_on_its_own_line(pipe: object) -> None:
     narrow = LivePrompter(Console(file=io.StringIO(), width=80), input=pipe, output=DummyOutput())
     assert wide._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back · Ctrl-C stop)"
     assert narrow._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back)"
+
+
+NUMBERS = """\
+callflow: 1
+id: numbers
+title: Numbers
+start: A
+fields:
+  adjustment: {type: money, prompt: Adjustment, min: -50, max: 50}
+  fee: {type: money, prompt: Fee}
+  weight: {type: number, prompt: Weight in kg, decimals: 2}
+  size:
+    type: choice
+    ordered: true
+    prompt: Parcel size
+    options: [{label: Small, value: s}, {label: Medium, value: m}, {label: Large, value: l}]
+nodes:
+  A:
+    steps:
+      - ask: adjustment
+      - ask: fee
+      - ask: weight
+      - ask: size
+      - say: "Adjusted by {adjustment}, fee {fee}, {weight} kg, size {size}."
+    end: done
+"""
+
+
+def test_negative_money_only_where_min_says_decimals_only_where_the_field_says(pipe: object, tmp_path: Path) -> None:
+    path = tmp_path / "numbers.yaml"
+    path.write_text(NUMBERS, encoding="utf-8")
+    loaded = load_flow(str(path), cache=False)
+    session = Session(loaded.flow, loaded.index, agent="Dana", today=TODAY)
+    out = io.StringIO()
+    keys = [
+        "-60" + ENTER + BACKSPACE * 2 + "12.5" + ENTER,  # below the min: refused; -12.5 is taken
+        "-5" + ENTER + BACKSPACE * 2 + "5" + ENTER,  # a fee cannot be negative
+        "2.555" + ENTER + BACKSPACE + ENTER,  # three decimals refused, two taken
+        DOWN + DOWN + ENTER,  # the options in their order: Small, Medium, Large
+    ]
+    prompter = KeyedPrompter(Console(file=out, width=80, color_system=None), pipe, keys)
+    drive(session, prompter)
+    assert [(a.field_id, a.display) for a in summarize(session).answers] == [
+        ("adjustment", "-$12.50"),
+        ("fee", "$5.00"),
+        ("weight", "2.55"),
+        ("size", "Large"),
+    ]
+    screen = out.getvalue()
+    assert "    → -$12.50\n" in screen and "    → $5.00\n" in screen
+    assert "Adjusted by -$12.50, fee $5.00, 2.55 kg, size Large." in screen
+
+
+SPLIT = """\
+callflow: 1
+id: split
+title: Split the bill
+start: A
+catalog:
+  SHARE: {name: Share, price: 1.00}
+fields:
+  bill: {type: money, prompt: Bill}
+  people: {type: number, prompt: How many people, min: 0, max: 999999999999}
+nodes:
+  A:
+    steps:
+      - ask: bill
+      - ask: people
+      - set: {each: bill / people}
+      - item: {code: SHARE, quantity: people, price: bill * people}
+      - say: "Each pays {each}."
+    end: done
+"""
+
+
+def test_a_division_by_zero_or_an_amount_too_large_is_refused_and_asked_again(pipe: object, tmp_path: Path) -> None:
+    path = tmp_path / "split.yaml"
+    path.write_text(SPLIT, encoding="utf-8")
+    loaded = load_flow(str(path), cache=False)
+    session = Session(loaded.flow, loaded.index, agent="Dana", today=TODAY)
+    out = io.StringIO()
+    keys = [
+        "90" + ENTER,
+        "0" + ENTER,  # 90 / 0
+        BACKSPACE + "99999999999" + ENTER,  # a price beyond what callflow carries
+        BACKSPACE * 11 + "3" + ENTER,  # the prompt held 99999999999
+    ]
+    prompter = KeyedPrompter(Console(file=out, width=200, color_system=None), pipe, keys)
+    drive(session, prompter)
+    refusals = [line for line in out.getvalue().splitlines() if line.startswith("  ✗ ")]
+    assert len(refusals) == 2, out.getvalue()
+    assert all(line.startswith("  ✗ that answer cannot be taken: ") for line in refusals)
+    assert "zero" in refusals[0]
+    assert prompter.asked == ["bill", "people", "people", "people"]
+    assert [a.display for a in summarize(session).answers] == ["$90.00", "3"]
+    assert "Each pays $30.00." in out.getvalue()
