@@ -31,11 +31,14 @@ no pause). At the end: the call summary, and whether it meets the scenario's
 expectations.
 
 --quiz: the trainee answers live instead (Esc goes back, as on a call); after
-each answer callflow says whether it matches the scenario. At the end a
-deviation report shows where the trainee left the scenario's path, which
-answers and which results (ticket, invoice, payments, notifications) differ,
-and a score. The report is saved as JSON and Markdown in
-<sessions-dir>/rehearsals/.
+each answer callflow says whether it matches the scenario (a checklist item
+matches when done / not done agrees; its reason is shown, not compared). At
+the end a deviation report shows where the trainee left the scenario's path,
+which answers and which results (ticket, invoice lines and amounts, payments,
+refunds, notifications, follow-ups, checklist, computed values) differ, and a
+score. The report is saved as JSON and Markdown in <sessions-dir>/rehearsals/.
+
+Both calls run on the scenario's date (its `today:`) where it sets one.
 
 Exit codes: 0 done; 1 the replayed call does not meet its expectations; 3 the
 scenario or its flow cannot be loaded; 4 its answers do not walk the flow;
