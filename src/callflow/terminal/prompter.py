@@ -146,7 +146,9 @@ class LivePrompter:
         given = retype if retype is not None and retype[0] == prompt.field_id else None
         typed = "" if prompt.previous is None else _as_text(prompt, session)
         if given is not None:
-            if isinstance(prompt.question, InputField) and question_type(prompt.question) not in ("choice", "yesno"):
+            if _is_secret(prompt.question):
+                pass  # a secret is typed again, never kept for it
+            elif isinstance(prompt.question, InputField) and question_type(prompt.question) not in ("choice", "yesno"):
                 typed = str(given[1])
             else:
                 prompt = dataclasses.replace(prompt, previous=given[1])  # the list opens on it
@@ -158,7 +160,7 @@ class LivePrompter:
                 self.console.print(words(("  ℹ ", "blue"), (prompt.question.help, "dim")))
             hint = input_hint(prompt.question, session.flow.currency, session.today)
             full = f"({'; '.join(hint)}) {self._hint(TEXT_HINT)}"
-            self._hint_apart = bool(hint) and not self._fits(prompt.question.prompt, full)
+            self._hint_apart = bool(hint) and not self._fits(prompt.question.prompt, full, ROOM_TO_TYPE)
             if self._hint_apart:
                 self.console.print(words(("  ▸ ", "blue"), ("; ".join(hint), "dim")))
             reply = self._reply(session, prompt, typed)
