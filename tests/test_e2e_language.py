@@ -169,3 +169,35 @@ def test_a_desk_call_typed_by_a_person(tmp_path: Path, columns: int, rows: int) 
     assert "- [ ] Log the return of 2 bottles in the stock sheet — not done: sheet is locked (RETURN)" in markdown
     assert "- $160.94 — to the card used at RETURN" in markdown
     assert f"- Call Robin back about the printer — Dana, due {callback.isoformat()} (RETURN)" in markdown
+
+
+@pytest.mark.xfail(
+    reason="the journal keeps a checklist answer as false without its reason, so resume refuses it "
+    "('say why it was not done'); record/journal and record/replay must keep Answered.reason",
+    strict=False,
+)
+def test_a_call_stopped_after_a_checklist_item_not_done_resumes_with_its_reason(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    call = Terminal(["run", str(DESK), "--agent", "Dana"], cwd=tmp_path, env=terminal_env(sessions), columns=80, rows=24)
+    call.answers("Caller's name", "Robin" + ENTER)
+    for _ in range(3):
+        call.answers("Does the test page print now?", DOWN + ENTER)
+    call.answers("How long was the on-site visit?", "2:30" + ENTER)
+    call.answers("Was the visit expedited?", ENTER)
+    call.answers("How is it paid?", ENTER)
+    call.answers("How many ink bottles come back?", "2" + ENTER)
+    call.answers("Amount to refund now", "160.94" + ENTER)
+    call.answers("— done?", DOWN + ENTER)
+    call.answers("Why was it not done?", "sheet is locked" + ENTER)
+    call.answers("Callback date", "\x03")
+    call.answers("Stop here?", DOWN + ENTER)  # save and quit
+    assert call.ends() == 130
+
+    resumed = Terminal(["resume"], cwd=tmp_path, env=terminal_env(sessions), columns=80, rows=24)
+    resumed.child.timeout = 5  # it goes on at once, or it asks about answers that no longer fit
+    resumed.prompt("Callback date")
+    assert "Replayed 10 answers from the journal." in resumed.transcript()
+    resumed.types((date.today() + timedelta(days=2)).isoformat() + ENTER)
+    assert resumed.ends() == 0
+    receipt = json.loads(next(sessions.glob("*.json")).read_text(encoding="utf-8"))
+    assert [(c["done"], c["reason"]) for c in receipt["checklist"]] == [(False, "sheet is locked")]
