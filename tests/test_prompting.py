@@ -588,3 +588,31 @@ def test_a_division_by_zero_or_an_amount_too_large_is_refused_and_asked_again(pi
     assert prompter.asked == ["bill", "people", "people", "people"]
     assert [a.display for a in summarize(session).answers] == ["$90.00", "3"]
     assert "Each pays $30.00." in out.getvalue()
+
+
+def test_a_card_number_in_a_reason_is_read_back_as_kept(pipe: object) -> None:
+    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, "card 4111 1111 1111 1111 declined" + ENTER, "2026-11-25" + ENTER]
+    session, _, screen = walk_desk(keys, pipe)
+    assert "    → Not done: card XXXX XXXX XXXX 1111 declined" in screen
+    assert [c.reason for c in summarize(session).checklist] == ["card XXXX XXXX XXXX 1111 declined"]
+    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, "sheet is locked" + ENTER, "2026-11-25" + ENTER]
+    _, _, screen = walk_desk(keys, pipe)
+    assert "→ Not done" not in screen  # nothing to say when it is kept as typed
+
+
+def test_what_is_read_back_and_what_is_not() -> None:
+    from callflow.terminal.hints import read_back
+
+    today = date(2026, 11, 23)
+
+    def back(typed: str, value: object, **spec: object) -> str | None:
+        return read_back(InputField(prompt="?", **spec), typed, value, "USD", today)  # type: ignore[arg-type]
+
+    assert back("card 4111 1111 1111 1111", "card XXXX XXXX XXXX 1111") == "card XXXX XXXX XXXX 1111"
+    assert back("Robin", "Robin") is None
+    assert back("1:30", Decimal(90), type="duration") == "1 h 30 min"
+    assert back("1 h 30 min", Decimal(90), type="duration") is None
+    assert back("45.5", Decimal("45.50"), type="money") == "$45.50"
+    assert back("45.50", Decimal("45.50"), type="money") is None
+    assert back("2026-11-23", "2026-11-23", type="date") == "Mon 23 Nov 2026 (today)"
+    assert back("QZ7319", "QZ7319", secret=True) is None

@@ -70,11 +70,14 @@ def input_hint(question: Question, currency: str, today: date) -> list[str]:
 
 def read_back(question: Question, typed: str, value: Value, currency: str, today: date) -> str | None:
     """The answer as callflow took it, where that reads otherwise than typed:
-    `2 h 30 min` for `2:30`, `$45.50` for `45.5`, `Wed 25 Nov 2026 (in 2 days)`."""
+    `2 h 30 min` for `2:30`, `$45.50` for `45.5`, `Wed 25 Nov 2026 (in 2 days)`,
+    words with a card number as kept, masked."""
     if not isinstance(question, InputField) or question.secret or value is None:
         return None
     kind = question.type
     typed = typed.strip()
+    if kind == "text" and isinstance(value, str):
+        return None if value == typed else value  # a card number is kept masked: say so
     if kind == "duration" and isinstance(value, Decimal):
         shown = format_duration(value)
         return None if typed == shown else shown

@@ -26,7 +26,7 @@ from rich.text import Text
 from callflow.call.driver import BACK
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
-from callflow.call.values import InvalidAnswer, display_value, options_of, parse_answer, question_type
+from callflow.call.values import InvalidAnswer, check_answer, display_value, options_of, parse_answer, question_type
 from callflow.flow.fields import InputField
 from callflow.flow.index import Confirmation, Question
 from callflow.flow.model import Choose
@@ -154,6 +154,9 @@ class LivePrompter:
                 prompt = dataclasses.replace(prompt, previous=given[1])  # the list opens on it
         if isinstance(prompt.question, Confirmation):
             reply = self._confirm(session, prompt)
+            if isinstance(reply, str) and reply != DONE:
+                kept = display_value(prompt.question, False, reason=check_answer(reply)[1])
+                self._echo = None if kept.casefold() == reply.casefold() else kept
         else:
             if prompt.question.help:
                 # On its own line: a long hint inside the prompt line would wrap it.
