@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from languagekit import DESK, TODAY
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
@@ -14,8 +17,9 @@ from rich.console import Console
 from callflow.call.driver import drive
 from callflow.call.engine import Prompt, Session
 from callflow.call.summary import summarize
+from callflow.flow.fields import InputField
 from callflow.flow.loadedflow import load_flow
-from callflow.terminal.prompter import LivePrompter, SaveAndQuit
+from callflow.terminal.prompter import LivePrompter, SaveAndQuit, text_instruction
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"
@@ -307,3 +311,308 @@ def test_a_fields_help_is_shown_on_its_own_line_before_its_prompt(pipe: object) 
     help_line = "ℹ Your professional interpretation of the issue the caller is describing."
     assert help_line in screen
     assert screen.index("Create Ticket") < screen.index(help_line)
+
+
+# -- the flow language of issue 10: durations, confirmations, refusals ----------------
+
+
+BACKSPACE = "\x7f"
+
+
+def walk_desk(keys: list[str], pipe: object) -> tuple[Session, KeyedPrompter, str]:
+    loaded = load_flow(str(DESK))
+    session = Session(loaded.flow, loaded.index, agent="Dana", today=TODAY)
+    screen = io.StringIO()
+    prompter = KeyedPrompter(Console(file=screen, width=80, color_system=None), pipe, keys)
+    drive(session, prompter)
+    return session, prompter, "\n".join(line.rstrip() for line in screen.getvalue().splitlines())
+
+
+UP_TO_THE_REFUND = [
+    "Robin" + ENTER,
+    DOWN + ENTER,  # does it print now? No (three times; the fourth try goes on site)
+    DOWN + ENTER,
+    DOWN + ENTER,
+    "2:30" + ENTER,  # the visit took 2 h 30 min
+    ENTER,  # expedited: Yes
+    ENTER,  # paid by card
+    "2" + ENTER,  # two bottles come back
+]
+
+
+def test_a_desk_call_with_a_refusal_and_a_checklist_item_not_done(pipe: object) -> None:
+    keys = [
+        *UP_TO_THE_REFUND[:7],
+        "2.5" + ENTER + BACKSPACE * 3 + "2" + ENTER,  # 2.5 bottles is refused in the prompt
+        "500" + ENTER,  # more than is owed: the engine refuses ...
+        BACKSPACE * 3 + "160.94" + ENTER,  # ... and the prompt comes back holding "500"
+        DOWN + ENTER,  # Not done…
+        ESC,  # the reason prompt: Esc comes back to the list ...
+        ENTER,  # ... which opens on Not done…
+        "sheet is locked" + ENTER,
+        "2026-11-25" + ENTER,
+    ]
+    session, prompter, screen = walk_desk(keys, pipe)
+    summary = summarize(session)
+    assert session.ended and summary.outcome == "resolved"
+    assert prompter.asked == [
+        "caller", "fixed", "fixed", "fixed", "visit_time", "expedited", "method", "bottles",
+        "refund_amount", "refund_amount", "stock_logged", "callback",
+    ]  # fmt: skip
+    assert [a.display for a in summary.answers][-4:] == ["2", "$160.94", "Not done: sheet is locked", "2026-11-25"]
+    assert [(c.id, c.done, c.reason) for c in summary.checklist] == [("stock_logged", False, "sheet is locked")]
+    assert (
+        "  ✗ that answer cannot be taken: the refund would be $500.00, more than the\n"
+        "    $160.94 the invoice owes the customer" in screen
+    )
+    assert screen.count("✗ ") == 1  # the 2.5 bottles were refused inside the prompt, not by the engine
+    assert "    → 2 h 30 min\n" in screen  # read back as callflow took it
+    assert "    → Wed 25 Nov 2026 (in 2 days)\n" in screen
+    assert "↺ Refund paid back: $160.94 — to the card used" in screen
+    # Nothing of the refused answer stays: one refund, and the echo of 500 was never shown.
+    assert len(summary.refunds) == 1 and "→ $500.00" not in screen
+
+
+def test_back_in_the_checklist_list_undoes_the_answer_before_it(pipe: object) -> None:
+    keys = [
+        *UP_TO_THE_REFUND,
+        "160.94" + ENTER,
+        DOWN + DOWN + ENTER,  # ← Back (the separator is skipped)
+        ENTER,  # the refund prompt again, holding 160.94
+        ESC,  # Esc in the list is Back too
+        ENTER,
+        ENTER,  # Done
+        "2026-11-24" + ENTER,
+    ]
+    session, prompter, screen = walk_desk(keys, pipe)
+    assert prompter.asked[8:] == [
+        "refund_amount", "stock_logged", "refund_amount", "stock_logged", "refund_amount", "stock_logged", "callback",
+    ]  # fmt: skip
+    summary = summarize(session)
+    assert [a.field_id for a in summary.answers][-3:] == ["refund_amount", "stock_logged", "callback"]
+    assert [(c.done, c.reason) for c in summary.checklist] == [(True, None)]
+    assert summary.answers[-3].display == "$160.94" and len(summary.refunds) == 1
+    assert screen.count("Back: the last answer was undone") == 2
+
+
+def test_a_reason_given_before_going_back_is_offered_again(pipe: object) -> None:
+    keys = [
+        *UP_TO_THE_REFUND,
+        "160.94" + ENTER,
+        DOWN + ENTER,  # Not done…
+        "sheet" + ENTER,
+        ESC,  # at the callback date: back to the checklist item
+        ENTER,  # the list opens on Not done…
+        " is locked" + ENTER,  # the reason prompt holds "sheet"
+        "2026-11-25" + ENTER,
+    ]
+    session, _, _ = walk_desk(keys, pipe)
+    assert [(c.done, c.reason) for c in summarize(session).checklist] == [(False, "sheet is locked")]
+
+
+def test_a_duration_comes_back_as_words_after_back(pipe: object) -> None:
+    keys = [
+        *UP_TO_THE_REFUND[:4],
+        "1 h 30" + ENTER,
+        ESC,  # at "expedited?": back; the prompt holds "1 h 30 min", not the minutes
+        ENTER,
+        DOWN + ENTER,  # not expedited
+        ENTER,
+        "1" + ENTER,
+        "80.47" + ENTER,
+        ENTER,  # Done
+        "2026-11-24" + ENTER,
+    ]
+    session, _, screen = walk_desk(keys, pipe)
+    summary = summarize(session)
+    visit = [a for a in summary.answers if a.field_id == "visit_time"]
+    assert [(a.value, a.display) for a in visit] == [(Decimal(90), "1 h 30 min")]
+    assert screen.count("    → 1 h 30 min") == 1  # read back once; typed the same after Back
+    assert "+ Time: ONSITE – On-site work  1.5 h × $95.00/h = $142.50" in screen
+
+
+def test_a_typed_prompt_says_what_to_type_and_the_bounds_of_this_call() -> None:
+    today = date(2026, 11, 23)
+
+    def hint(**spec: object) -> str:
+        return text_instruction(InputField(prompt="?", **spec), "USD", today)  # type: ignore[arg-type]
+
+    keys = "(Enter · Esc back · Ctrl-C stop)"
+    assert hint(type="number", min=Decimal(1), max=Decimal(6)) == f"(whole number, 1 to 6) {keys}"
+    assert hint(type="number", decimals=2) == f"(number, up to 2 decimals) {keys}"
+    assert hint(type="number", decimals=1, required=False) == f"(number, up to 1 decimal; optional: Enter to skip) {keys}"
+    assert hint(type="money") == f"(amount, e.g. 45.50) {keys}"
+    assert hint(type="money", min=Decimal(-50), max=Decimal(50)) == (
+        f"(amount, e.g. 45.50; may be negative, e.g. -12.50; -$50.00 to $50.00) {keys}"
+    )
+    assert hint(type="money", max=Decimal(500)) == f"(amount, e.g. 45.50; at most $500.00) {keys}"
+    assert hint(type="duration", min="15 min", max="8 h") == f"(time, e.g. 45 min, 1 h 30, 1:30; 15 min to 8 h) {keys}"
+    assert hint(type="date", min="today + 1", max="today + 14") == f"(date YYYY-MM-DD, 2026-11-24 to 2026-12-07) {keys}"
+    assert hint(type="date", max="2026-12-31") == f"(date YYYY-MM-DD, at most 2026-12-31) {keys}"
+    assert hint(type="text") == keys
+
+
+def test_a_date_outside_this_calls_bounds_is_refused_with_the_actual_dates(pipe: object) -> None:
+    keys = [
+        *UP_TO_THE_REFUND,
+        "160.94" + ENTER,
+        ENTER,  # Done
+        "2026-11-23" + ENTER + BACKSPACE * 2 + "30" + ENTER,  # today is refused (min: today + 1)
+    ]
+    session, _, _ = walk_desk(keys, pipe)
+    assert summarize(session).answers[-1].display == "2026-11-30"
+
+
+def test_ctrl_c_in_the_reason_then_go_on_keeps_what_was_typed(pipe: object) -> None:
+    keys = [
+        *UP_TO_THE_REFUND,
+        "160.94" + ENTER,
+        DOWN + ENTER,  # Not done…
+        "sheet" + CTRL_C,
+        ENTER,  # Go on with the call
+        " is locked" + ENTER,
+        "2026-11-25" + ENTER,
+    ]
+    session, _, _ = walk_desk(keys, pipe)
+    assert [(c.done, c.reason) for c in summarize(session).checklist] == [(False, "sheet is locked")]
+
+
+def test_an_empty_reason_is_refused_in_the_prompt(pipe: object) -> None:
+    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, ENTER + "no ink" + ENTER, "2026-11-25" + ENTER]
+    session, _, _ = walk_desk(keys, pipe)
+    assert [(c.done, c.reason) for c in summarize(session).checklist] == [(False, "no ink")]
+
+
+def test_at_80_columns_what_to_type_goes_on_its_own_line(pipe: object) -> None:
+    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, ENTER, "2026-11-25" + ENTER]
+    _, _, screen = walk_desk(keys, pipe)  # an 80-column console
+    assert "  ▸ whole number, 1 to 6\n" in screen
+    assert "  ▸ date YYYY-MM-DD, 2026-11-24 to 2026-12-07\n" in screen
+    wide = LivePrompter(Console(file=io.StringIO(), width=160), input=pipe, output=DummyOutput())
+    narrow = LivePrompter(Console(file=io.StringIO(), width=80), input=pipe, output=DummyOutput())
+    assert wide._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back · Ctrl-C stop)"
+    assert narrow._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back)"
+
+
+NUMBERS = """\
+callflow: 1
+id: numbers
+title: Numbers
+start: A
+fields:
+  adjustment: {type: money, prompt: Adjustment, min: -50, max: 50}
+  fee: {type: money, prompt: Fee}
+  weight: {type: number, prompt: Weight in kg, decimals: 2}
+  size:
+    type: choice
+    ordered: true
+    prompt: Parcel size
+    options: [{label: Small, value: s}, {label: Medium, value: m}, {label: Large, value: l}]
+nodes:
+  A:
+    steps:
+      - ask: adjustment
+      - ask: fee
+      - ask: weight
+      - ask: size
+      - say: "Adjusted by {adjustment}, fee {fee}, {weight} kg, size {size}."
+    end: done
+"""
+
+
+def test_negative_money_only_where_min_says_decimals_only_where_the_field_says(pipe: object, tmp_path: Path) -> None:
+    path = tmp_path / "numbers.yaml"
+    path.write_text(NUMBERS, encoding="utf-8")
+    loaded = load_flow(str(path), cache=False)
+    session = Session(loaded.flow, loaded.index, agent="Dana", today=TODAY)
+    out = io.StringIO()
+    keys = [
+        "-60" + ENTER + BACKSPACE * 2 + "12.5" + ENTER,  # below the min: refused; -12.5 is taken
+        "-5" + ENTER + BACKSPACE * 2 + "5" + ENTER,  # a fee cannot be negative
+        "2.555" + ENTER + BACKSPACE + ENTER,  # three decimals refused, two taken
+        DOWN + DOWN + ENTER,  # the options in their order: Small, Medium, Large
+    ]
+    prompter = KeyedPrompter(Console(file=out, width=80, color_system=None), pipe, keys)
+    drive(session, prompter)
+    assert [(a.field_id, a.display) for a in summarize(session).answers] == [
+        ("adjustment", "-$12.50"),
+        ("fee", "$5.00"),
+        ("weight", "2.55"),
+        ("size", "Large"),
+    ]
+    screen = out.getvalue()
+    assert "    → -$12.50\n" in screen and "    → $5.00\n" in screen
+    assert "Adjusted by -$12.50, fee $5.00, 2.55 kg, size Large." in screen
+
+
+SPLIT = """\
+callflow: 1
+id: split
+title: Split the bill
+start: A
+catalog:
+  SHARE: {name: Share, price: 1.00}
+fields:
+  bill: {type: money, prompt: Bill}
+  people: {type: number, prompt: How many people, min: 0, max: 999999999999}
+nodes:
+  A:
+    steps:
+      - ask: bill
+      - ask: people
+      - set: {each: bill / people}
+      - item: {code: SHARE, quantity: people, price: bill * people}
+      - say: "Each pays {each}."
+    end: done
+"""
+
+
+def test_a_division_by_zero_or_an_amount_too_large_is_refused_and_asked_again(pipe: object, tmp_path: Path) -> None:
+    path = tmp_path / "split.yaml"
+    path.write_text(SPLIT, encoding="utf-8")
+    loaded = load_flow(str(path), cache=False)
+    session = Session(loaded.flow, loaded.index, agent="Dana", today=TODAY)
+    out = io.StringIO()
+    keys = [
+        "90" + ENTER,
+        "0" + ENTER,  # 90 / 0
+        BACKSPACE + "99999999999" + ENTER,  # a price beyond what callflow carries
+        BACKSPACE * 11 + "3" + ENTER,  # the prompt held 99999999999
+    ]
+    prompter = KeyedPrompter(Console(file=out, width=200, color_system=None), pipe, keys)
+    drive(session, prompter)
+    refusals = [line for line in out.getvalue().splitlines() if line.startswith("  ✗ ")]
+    assert len(refusals) == 2, out.getvalue()
+    assert all(line.startswith("  ✗ that answer cannot be taken: ") for line in refusals)
+    assert "zero" in refusals[0]
+    assert prompter.asked == ["bill", "people", "people", "people"]
+    assert [a.display for a in summarize(session).answers] == ["$90.00", "3"]
+    assert "Each pays $30.00." in out.getvalue()
+
+
+def test_a_card_number_in_a_reason_is_read_back_as_kept(pipe: object) -> None:
+    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, "card 4111 1111 1111 1111 declined" + ENTER, "2026-11-25" + ENTER]
+    session, _, screen = walk_desk(keys, pipe)
+    assert "    → Not done: card XXXX XXXX XXXX 1111 declined" in screen
+    assert [c.reason for c in summarize(session).checklist] == ["card XXXX XXXX XXXX 1111 declined"]
+    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, "sheet is locked" + ENTER, "2026-11-25" + ENTER]
+    _, _, screen = walk_desk(keys, pipe)
+    assert "→ Not done" not in screen  # nothing to say when it is kept as typed
+
+
+def test_what_is_read_back_and_what_is_not() -> None:
+    from callflow.terminal.hints import read_back
+
+    today = date(2026, 11, 23)
+
+    def back(typed: str, value: object, **spec: object) -> str | None:
+        return read_back(InputField(prompt="?", **spec), typed, value, "USD", today)  # type: ignore[arg-type]
+
+    assert back("card 4111 1111 1111 1111", "card XXXX XXXX XXXX 1111") == "card XXXX XXXX XXXX 1111"
+    assert back("Robin", "Robin") is None
+    assert back("1:30", Decimal(90), type="duration") == "1 h 30 min"
+    assert back("1 h 30 min", Decimal(90), type="duration") is None
+    assert back("45.5", Decimal("45.50"), type="money") == "$45.50"
+    assert back("45.50", Decimal("45.50"), type="money") is None
+    assert back("2026-11-23", "2026-11-23", type="date") == "Mon 23 Nov 2026 (today)"
+    assert back("QZ7319", "QZ7319", secret=True) is None

@@ -269,3 +269,147 @@ def test_in_a_terminal_a_key_advances_each_step_and_q_stops(tmp_path: Path) -> N
     assert "Rehearsal stopped." in after_q
     assert "→" not in after_q  # q stops before the plan's answer is shown
     assert child.exitstatus == 130
+
+
+# -- the flow language of issue 10 in rehearsals ---------------------------------------
+
+DESK_SCENARIO = """\
+name: Three tries, an expedited visit, two bottles back
+agent: Dana
+answers:
+  caller: Robin
+  fixed: ["no", "no", "no"]
+  visit_time: "2:30"
+  expedited: "yes"
+  method: card
+  bottles: "2"
+  refund_amount: "160.94"
+  stock_logged: "not done: sheet is locked"
+  callback: "{callback}"
+expect:
+  outcome: resolved
+  path_includes: [TRY, ESCALATE, RETURN]
+  invoice: {{total: 339.06, paid: 500.00, due: 0.00}}
+"""
+
+
+def desk_scenario(tmp_path: Path) -> Path:
+    """The desk flow with a scenario next to it; the callback is two days from
+    the day the test runs, inside the field's bounds (today + 1 to today + 14)."""
+    from datetime import date, timedelta
+
+    from languagekit import DESK
+
+    flows = tmp_path / "flows"
+    (flows / "desk.scenarios").mkdir(parents=True)
+    (flows / "desk.yaml").write_text(DESK.read_text(encoding="utf-8"), encoding="utf-8")
+    path = flows / "desk.scenarios" / "expedited-return.yaml"
+    path.write_text(DESK_SCENARIO.format(callback=date.today() + timedelta(days=2)), encoding="utf-8")
+    return path
+
+
+def test_replay_of_a_call_with_a_loop_a_procedure_a_refund_and_a_confirmation(tmp_path: Path) -> None:
+    result = cli("rehearse", desk_scenario(tmp_path), "--speed", "0")
+    out = result.output
+    assert "⟳ TRY reached 3 times: going to ESCALATE" in out
+    assert "  ? How long was the on-site visit?\n    → 2 h 30 min" in out
+    assert "+ Time: ONSITE – On-site work (expedited)  2.5 h × $190.00/h = $475.00" in out
+    assert "pay/P-1  Payment › Take payment" in out and "↳ called from ESCALATE" in out
+    assert "↩ back in ESCALATE after pay" in out
+    assert "− Credit: BTL – Ink bottle  2 × -$89.47 = -$178.94" in out
+    assert "= refund: $160.94" in out
+    assert "↺ Refund paid back: $160.94 — to the card used" in out
+    assert "  ? ☐ Log the return of 2 bottles in the stock sheet — done?\n    → Not done: sheet is locked" in out
+    assert "☒ Log the return of 2 bottles in the stock sheet  not done: sheet is locked" in out
+
+
+@pytest.mark.xfail(
+    reason="the invariants of testing/ must follow several payments (issue 10, item 3): "
+    "a line after a payment is due next, not a defect",
+    strict=False,
+)
+def test_replay_of_the_desk_call_meets_its_expectations(tmp_path: Path) -> None:
+    result = cli("rehearse", desk_scenario(tmp_path), "--speed", "0")
+    assert result.output.rstrip().endswith("✓ The call meets the scenario's expectations.")
+    assert result.exit_code == 0, result.output
+
+
+def desk_quiz(pipe: Any, tmp_path: Path, keys: list[str]) -> tuple[Any, str]:
+    scenario = load_scenario(str(desk_scenario(tmp_path)))
+    flow = load_flow(scenario.flow_path)
+    console, out = screen()
+    run = run_quiz(scenario, flow, KeyedPrompter(console, pipe, keys), "Dana")
+    return run, out.getvalue()
+
+
+def desk_keys(*, bottles: str = "2", refund: str = "160.94", checklist: list[str] | None = None) -> list[str]:
+    from datetime import date, timedelta
+
+    return [
+        "Robin" + ENTER,
+        DOWN + ENTER,
+        DOWN + ENTER,
+        DOWN + ENTER,
+        "2:30" + ENTER,
+        ENTER,  # expedited
+        ENTER,  # card
+        bottles + ENTER,
+        refund + ENTER,
+        *(checklist or [DOWN + ENTER, "sheet is locked" + ENTER]),
+        (date.today() + timedelta(days=2)).isoformat() + ENTER,
+    ]
+
+
+def test_a_quiz_answered_as_the_scenario_scores_100_with_a_different_reason(pipe: Any, tmp_path: Path) -> None:
+    run, _ = desk_quiz(pipe, tmp_path, desk_keys(checklist=[DOWN + ENTER, "stock sheet was locked" + ENTER]))
+    report = run.report
+    assert (report.score, report.matched, report.expected_answers) == (100, 11, 11)
+    assert report.differences == []
+    confirmation = next(a for a in run.answers if a.field_id == "stock_logged")
+    assert (confirmation.given, confirmation.expected) == (
+        "Not done: stock sheet was locked",
+        "Not done: sheet is locked",
+    )
+    assert [a.node_id for a in run.answers if a.field_id == "method"] == ["pay/P-1"]
+
+
+def test_a_quiz_that_returns_one_bottle_and_ticks_the_item_says_what_differs(pipe: Any, tmp_path: Path) -> None:
+    run, _ = desk_quiz(pipe, tmp_path, desk_keys(bottles="1", refund="80.47", checklist=[ENTER]))
+    report = run.report
+    assert [(a.field_id, a.given, a.expected, a.matches) for a in run.answers][7:10] == [
+        ("bottles", "1", "2", False),
+        ("refund_amount", "$80.47", "$160.94", False),
+        ("stock_logged", "Done", "Not done: sheet is locked", False),
+    ]
+    assert (report.matched, report.score) == (8, 73)
+    messages = {d.what: d.message for d in report.differences}
+    assert messages["invoice.lines[3].quantity"] == "expected 2, got 1"
+    assert messages["invoice.lines[3].amount"] == "expected -$178.94, got -$89.47"
+    assert messages["refunds[1].amount"] == "expected $160.94, got $80.47"
+    assert messages["checklist.stock_logged"] == "expected not done (sheet is locked), got done"
+    assert messages["values.refund"] == "expected '$160.94', got '$80.47'"
+    assert messages["invoice.total"] == "expected $339.06, got $419.53"
+
+
+def test_the_desk_quiz_report_names_nodes_as_written(pipe: Any, tmp_path: Path) -> None:
+    run, _ = desk_quiz(pipe, tmp_path, desk_keys(bottles="1", refund="80.47", checklist=[ENTER]))
+    console, _ = screen()
+    scenario = load_scenario(str(desk_scenario(tmp_path / "again")))
+    saved = report_quiz(console, run, load_flow(scenario.flow_path), datetime(2026, 11, 23, tzinfo=UTC), 9.0, tmp_path)
+    assert saved is not None
+    markdown = sorted((tmp_path / "rehearsals").glob("*.md"))[0].read_text(encoding="utf-8")
+    assert "| pay/P-1 | How is it paid? | Card | Card | ✓ |" in markdown
+    assert "- checklist.stock_logged: expected not done (sheet is locked), got done" in markdown
+    assert "- [x] Log the return of 1 bottles in the stock sheet — done (RETURN)" in markdown
+    data = json.loads(sorted((tmp_path / "rehearsals").glob("*.json"))[0].read_text(encoding="utf-8"))
+    assert [a["node"] for a in data["rehearsal"]["answers"]][6] == "pay/P-1"
+
+
+def test_an_answer_the_engine_refuses_in_a_quiz_is_not_scored(pipe: Any, tmp_path: Path) -> None:
+    keys = desk_keys(refund="500")
+    keys.insert(9, "\x7f" * 3 + "160.94" + ENTER)  # the prompt comes back holding 500
+    run, shown = desk_quiz(pipe, tmp_path, keys)
+    assert "✗ that answer cannot be taken: the refund would be $500.00" in shown
+    assert "the scenario answers: $160.94" not in shown
+    assert (run.report.matched, run.report.score) == (11, 100)
+    assert [a.given for a in run.answers if a.field_id == "refund_amount"] == ["$160.94"]

@@ -31,11 +31,14 @@ no pause). At the end: the call summary, and whether it meets the scenario's
 expectations.
 
 --quiz: the trainee answers live instead (Esc goes back, as on a call); after
-each answer callflow says whether it matches the scenario. At the end a
-deviation report shows where the trainee left the scenario's path, which
-answers and which results (ticket, invoice, payments, notifications) differ,
-and a score. The report is saved as JSON and Markdown in
-<sessions-dir>/rehearsals/.
+each answer callflow says whether it matches the scenario (a checklist item
+matches when done / not done agrees; its reason is shown, not compared). At
+the end a deviation report shows where the trainee left the scenario's path,
+which answers and which results (ticket, invoice lines and amounts, payments,
+refunds, notifications, follow-ups, checklist, computed values) differ, and a
+score. The report is saved as JSON and Markdown in <sessions-dir>/rehearsals/.
+
+Both calls run on the scenario's date (its `today:`) where it sets one.
 
 Exit codes: 0 done; 1 the replayed call does not meet its expectations; 3 the
 scenario or its flow cannot be loaded; 4 its answers do not walk the flow;
@@ -127,8 +130,8 @@ def _replay(console: Console, scenario: LoadedScenario, flow: LoadedFlow, agent:
     from callflow.call.driver import drive
     from callflow.call.engine import Session
     from callflow.call.summary import summarize
-    from callflow.terminal.rehearsal import ReplayFrontEnd
-    from callflow.terminal.screen import summary_renderable
+    from callflow.terminal.rehearsal import ReplayFrontEnd, scenario_today
+    from callflow.terminal.summaryview import summary_renderable
     from callflow.testing.expectations import check_expectations
     from callflow.testing.invariants import check_invariants
 
@@ -136,7 +139,7 @@ def _replay(console: Console, scenario: LoadedScenario, flow: LoadedFlow, agent:
     console.print(Rule(Text(f"Rehearsal: {scenario.name}", style="bold"), style="magenta"))
     if scenario.scenario.description:
         console.print(Text(scenario.scenario.description, style="italic"))
-    session = Session(flow.flow, flow.index, agent=agent)
+    session = Session(flow.flow, flow.index, agent=agent, today=scenario_today(scenario))
     try:
         drive(session, ReplayFrontEnd(console, scenario.answer_set(), pause))
     except _Stop:
@@ -189,7 +192,7 @@ def report_quiz(
     from callflow.record.receipts import write_receipts
     from callflow.terminal.quizreport import deviation_markdown, deviation_renderable
     from callflow.terminal.rehearsal import rehearsal_data
-    from callflow.terminal.screen import summary_renderable
+    from callflow.terminal.summaryview import summary_renderable
 
     data = rehearsal_data(
         run.report,

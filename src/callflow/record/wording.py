@@ -1,16 +1,52 @@
-"""Output of summaries and call steps: Markdown receipts, rich screens."""
+"""How a call reads in words: shared by the receipts (Markdown) and the screens (rich).
+
+Everything here takes the values a summary or an event holds and gives text;
+`visible` makes any text from a flow file or an answer safe to print.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from callflow.flow.durations import format_duration
 from callflow.flow.money import format_money
+from callflow.flow.procedures import LEVEL, PART, shown
+
+# C0 controls but newline and tab, DEL, C1 controls, and the Unicode marks
+# that reorder or hide text (bidirectional overrides and isolates, zero-width).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␇ for BEL ...
+    if code == 0x7F:
+        return "␡"
+    return f"<U+{code:04X}>"
+
+
+def visible(text: object) -> str:
+    """Text with every control character shown as a visible mark (ESC as ␛),
+    so nothing a flow or a caller wrote can move the cursor, change colours,
+    retitle the window or reorder what the director reads."""
+    return _CONTROLS.sub(_picture, str(text))
+
+
+def node_words(node_id: str) -> str:
+    """A node as written (`pay/P-1`), whether it is given expanded
+    (`ESCALATE/pay/P-1`, `ESCALATE#2`) or already as written."""
+    if PART in node_id or node_id.count(LEVEL) >= 2:
+        return shown(node_id)
+    return node_id
 
 
 def outcome_words(outcome: str | None) -> str:
     """`transferred_to_remote_agent` -> `transferred to remote agent`."""
-    return outcome.replace("_", " ") if outcome else "not ended"
+    return visible(outcome.replace("_", " ")) if outcome else "not ended"
 
 
 def duration_words(seconds: float | None) -> str:
@@ -29,3 +65,94 @@ def duration_words(seconds: float | None) -> str:
 def money_text(data: dict[str, Any], amount: str) -> str:
     """An amount of a summary dict, with its currency."""
     return format_money(Decimal(amount), data["invoice"]["currency"])
+
+
+def number_words(value: Decimal | int | float) -> str:
+    """2, 2.5, 0.83: a quantity as a person writes it."""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{number.quantize(Decimal(1)):f}"
+    return f"{number.normalize():f}"
+
+
+def hours_words(hours: Decimal | int | float) -> str:
+    """Billed hours: `2.5 h`; where the hours were rounded, the time too: `0.83 h (50 min)`."""
+    number = Decimal(str(hours))
+    minutes = (number * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    text = f"{number_words(number)} h"
+    if minutes / 60 != number:
+        text += f" ({format_duration(minutes)})"
+    return text
+
+
+def quantity_words(quantity: Decimal | int | float, unit: str | None) -> str:
+    """The quantity of an invoice line: `2`, or `2.5 h` for billed time."""
+    return hours_words(quantity) if unit == "h" else number_words(quantity)
+
+
+def price_words(price: Decimal, unit: str | None, currency: str) -> str:
+    """A unit price: `$89.47`, or `$190.00/h` for billed time."""
+    return format_money(price, currency) + ("/h" if unit == "h" else "")
+
+
+ZERO = "0.00"
+
+
+def line_name(line: dict[str, Any]) -> str:
+    """An invoice line's name, saying when it is a credit."""
+    return f"{line['name']} (credit)" if line.get("kind") == "credit" else str(line["name"])
+
+
+def invoice_totals(invoice: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(label, amount, bold) rows under the lines: total, paid, refunded and
+    refund due where there are any, due."""
+    rows = [("Total", invoice["total"], True), ("Paid", invoice["paid"], False)]
+    if invoice.get("refunded", ZERO) != ZERO:
+        rows.append(("Refunded", invoice["refunded"], False))
+    rows.append(("Due", invoice["due"], False))
+    if invoice.get("refund_due", ZERO) != ZERO:
+        rows.append(("Refund due (owed to the customer)", invoice["refund_due"], True))
+    return rows
+
+
+def due_words(due: str | None, today: str | None) -> str | None:
+    """`2026-11-25 (in 2 days)` from the call's date; None when there is no due date."""
+    if not due:
+        return None
+    try:
+        days = (date.fromisoformat(due) - date.fromisoformat(today)).days if today else None
+    except ValueError:
+        days = None
+    if days is None:
+        return visible(due)
+    when = (
+        "today"
+        if days == 0
+        else "tomorrow"
+        if days == 1
+        else "yesterday"
+        if days == -1
+        else f"in {days} days"
+        if days > 0
+        else f"{-days} days ago"
+    )
+    return f"{due} ({when})"
+
+
+def follow_up_words(follow_up: dict[str, Any], today: str | None) -> str:
+    """`Call Robin back — Dana, due 2026-11-25 (in 2 days)`."""
+    text = visible(follow_up["text"])
+    who = [visible(follow_up["owner"])] if follow_up.get("owner") else []
+    due = due_words(follow_up.get("due"), today)
+    if due:
+        who.append(f"due {due}")
+    return f"{text} — {', '.join(who)}" if who else text
+
+
+def checked_words(item: dict[str, Any]) -> str:
+    """`☑ Log the return — done` / `☒ Log the return — not done: sheet locked`."""
+    text = visible(item["text"])
+    if item.get("done"):
+        return f"☑ {text} — done"
+    reason = item.get("reason")
+    return f"☒ {text} — not done" + (f": {visible(reason)}" if reason else "")

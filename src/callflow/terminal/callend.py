@@ -26,7 +26,7 @@ def finish_call(call: CallRecorder, session: Session, *, save: bool, as_json: bo
     else:
         from rich.console import Console
 
-        from callflow.terminal.screen import summary_renderable
+        from callflow.terminal.summaryview import summary_renderable
 
         (console or Console(highlight=False)).print(summary_renderable(saved.data, [str(p) for p in saved.receipts]))
     if saved.problem is not None:

@@ -8,13 +8,15 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from callflow.terminal.rehearsal import Deviation
+from callflow.record.wording import visible
+from callflow.terminal.deviation import Deviation
+from callflow.terminal.screen import words
 
 ARROW = " → "
 
 
 def _cell(text: object) -> str:
-    return str(text if text is not None else "—").replace("|", "\\|").replace("\n", "<br>")
+    return visible(text if text is not None else "—").replace("|", "\\|").replace("\n", "<br>")
 
 
 def deviation_renderable(report: Deviation) -> Group:
@@ -22,17 +24,17 @@ def deviation_renderable(report: Deviation) -> Group:
     head = Table(box=None, show_header=False, padding=(0, 2))
     head.add_column(style="dim")
     head.add_column()
-    head.add_row("Scenario", Text(report.scenario_name))
+    head.add_row("Scenario", words(report.scenario_name))
     score_style = "bold green" if report.score == 100 else "bold yellow" if report.score >= 50 else "bold red"
     head.add_row(
         "Score",
         Text(f"{report.score} %  ({report.matched} of {report.expected_answers} answers as the scenario)", style=score_style),
     )
     left = report.left_path_words()
-    head.add_row("Path", Text("followed the scenario" if left is None else f"left it {left}", style="green" if left is None else "red"))
+    head.add_row("Path", words(("followed the scenario" if left is None else f"left it {left}", "green" if left is None else "red")))
     if left is not None:
-        head.add_row("Expected", Text(ARROW.join(report.expected_path)))
-        head.add_row("Taken", Text(ARROW.join(report.actual_path)))
+        head.add_row("Expected", words(ARROW.join(report.expected_path)))
+        head.add_row("Taken", words(ARROW.join(report.actual_path)))
     if not report.ended:
         head.add_row("", Text("The rehearsal stopped before the call ended.", style="yellow"))
     parts.append(head)
@@ -45,12 +47,12 @@ def deviation_renderable(report: Deviation) -> Group:
         table.add_column("")
         for a in report.answers:
             mark = Text("✓", style="green") if a.matches else Text("✗", style="red")
-            table.add_row(a.node_id, Text(a.prompt), Text(a.given), Text(a.expected or "not asked"), mark)
+            table.add_row(words(a.node_id), words(a.prompt), words(a.given), words(a.expected or "not asked"), mark)
         parts.append(table)
     if report.differences:
         parts.append(Text("What the call produced differently:", style="bold"))
         for d in report.differences:
-            parts.append(Text(f"  • {d.what}: {d.message}"))
+            parts.append(words(f"  • {d.what}: {d.message}"))
     else:
         parts.append(Text("The call produced the same ticket, invoice, payments and notifications.", style="green"))
     return Group(*parts)  # type: ignore[arg-type]
@@ -59,7 +61,7 @@ def deviation_renderable(report: Deviation) -> Group:
 def deviation_markdown(report: Deviation) -> str:
     left = report.left_path_words()
     lines = [
-        f"# Rehearsal report: {report.scenario_name}",
+        f"# Rehearsal report: {visible(report.scenario_name)}",
         "",
         "A quiz of the scenario, not a real call.",
         "",
@@ -69,9 +71,9 @@ def deviation_markdown(report: Deviation) -> str:
         f"| Score | {report.score} % ({report.matched} of {report.expected_answers} answers as the scenario) |",
         f"| Path | {'followed the scenario' if left is None else _cell('left it ' + left)} |",
         "",
-        f"**Expected path:** {ARROW.join(report.expected_path)}",
+        f"**Expected path:** {visible(ARROW.join(report.expected_path))}",
         "",
-        f"**Path taken:** {ARROW.join(report.actual_path)}",
+        f"**Path taken:** {visible(ARROW.join(report.actual_path))}",
         "",
         "## Answers",
         "",
@@ -79,7 +81,7 @@ def deviation_markdown(report: Deviation) -> str:
         "|---|---|---|---|---|",
     ]
     lines += [
-        f"| {a.node_id} | {_cell(a.prompt)} | {_cell(a.given)} | {_cell(a.expected or 'not asked')} | {'✓' if a.matches else '✗'} |"
+        f"| {_cell(a.node_id)} | {_cell(a.prompt)} | {_cell(a.given)} | {_cell(a.expected or 'not asked')} | {'✓' if a.matches else '✗'} |"
         for a in report.answers
     ]
     lines += ["", "## Differences", ""]

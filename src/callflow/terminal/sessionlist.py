@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from callflow.call.summary import REDACTED
+from callflow.record.wording import node_words
+from callflow.terminal.screen import words
 
 if TYPE_CHECKING:
     from callflow.call.engine import Session
@@ -43,7 +45,7 @@ def stopped_words(reason: str | None) -> str:
 
 
 def status_text(info: SessionInfo) -> Text:
-    text = Text(info.status, style=STATUS_STYLES.get(info.status, ""))
+    text = words((info.status, STATUS_STYLES.get(info.status, "")))
     if info.open:
         detail = "open now"
     elif info.stopped:
@@ -53,7 +55,7 @@ def status_text(info: SessionInfo) -> Text:
     else:
         detail = (info.outcome or "").replace("_", " ")
     if detail:
-        text.append(f"\n{detail}", style="dim")
+        text.append_text(words((f"\n{detail}", "dim")))
     return text
 
 
@@ -65,11 +67,11 @@ def sessions_table(infos: Sequence[SessionInfo]) -> Table:
     table.add_column("Last step")
     table.add_column("Status")
     for info in infos:
-        step = Text(info.node or "—")
+        step = words(node_words(info.node) if info.node else "—")
         if info.field:
-            step.append(f" {info.field}", style="dim")
+            step.append_text(words((f" {info.field}", "dim")))
         step.append(f"\n{info.answers} answer{'s' if info.answers != 1 else ''}", style="dim")
-        table.add_row(Text(info.session), Text(info.flow_id), local_time(info.started_at), step, status_text(info))
+        table.add_row(words(info.session), words(info.flow_id), local_time(info.started_at), step, status_text(info))
     return table
 
 
@@ -83,10 +85,12 @@ def recap_renderable(session: Session, notes: Sequence[dict[str, Any]]) -> Group
         table.add_column(style="dim")
         table.add_column()
         for answer in answers:
-            table.add_row(answer.node_id, Text(answer.prompt), Text(REDACTED if answer.secret else answer.display))
+            table.add_row(
+                words(node_words(answer.node_id)), words(answer.prompt), words(REDACTED if answer.secret else answer.display)
+            )
         parts.append(table)
     else:
         parts.append(Text("  No answers yet.", style="dim"))
     for note in notes:
-        parts.append(Text.assemble(("  ✎ Note ", "blue"), (f"({note.get('node')}): ", "dim"), str(note.get("text"))))
+        parts.append(words(("  ✎ Note ", "blue"), (f"({node_words(str(note.get('node') or ''))}): ", "dim"), str(note.get("text"))))
     return Group(*parts)
