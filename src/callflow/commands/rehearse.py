@@ -136,7 +136,7 @@ def _replay(console: Console, scenario: LoadedScenario, flow: LoadedFlow, agent:
     console.print(Rule(Text(f"Rehearsal: {scenario.name}", style="bold"), style="magenta"))
     if scenario.scenario.description:
         console.print(Text(scenario.scenario.description, style="italic"))
-    session = Session(flow.flow, flow.index, agent=agent)
+    session = Session(flow.flow, flow.index, agent=agent, today=scenario.today)
     try:
         drive(session, ReplayFrontEnd(console, scenario.answer_set(), pause))
     except _Stop:

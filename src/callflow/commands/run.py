@@ -83,7 +83,7 @@ def _run_scripted(
     loaded = _load(flow)
     answer_set = load_answers(str(answers_path))
     answer_set.check_known(loaded.flow, loaded.index)
-    session = Session(loaded.flow, loaded.index, agent=agent or answer_set.agent)
+    session = Session(loaded.flow, loaded.index, agent=agent or answer_set.agent, today=answer_set.today)
     call = CallRecorder.start(loaded, session, sessions_dir, journal=save, receipts_dir=receipts_dir)
     drive_call(session, ScriptedFrontEnd(answer_set), call, console=None, save=save, as_json=as_json, live=False)
 

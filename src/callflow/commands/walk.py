@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import user_errors
+from callflow.commands._common import TodayOption, day_of, user_errors
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -59,11 +60,14 @@ def walk(
         int, typer.Option("--max-answers", min=1, help="A walk that needs more answers has not ended.")
     ] = 500,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+    today: TodayOption = None,
 ) -> None:
     with user_errors():
+        from callflow.call.valuegen import WALK_TODAY
         from callflow.flow.loadedflow import load_flow
         from callflow.testing.coverage import FlowCoverage
 
+        day = day_of(today, WALK_TODAY)
         loaded = load_flow(str(flow))
         coverage = FlowCoverage.of(loaded.flow, loaded.path)
         if random_walks:
@@ -73,10 +77,10 @@ def walk(
             from callflow.testing.randomwalk import random_walks as run_random
 
             chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
-            walks = run_random(loaded, chosen_seed, count, max_answers=max_answers)
+            walks = run_random(loaded, chosen_seed, count, max_answers=max_answers, today=day)
             title = f"{len(walks)} random walks, seed {chosen_seed}"
         else:
-            walks = _route_walks(loaded)
+            walks = _route_walks(loaded, day)
             chosen_seed = None
             title = f"{len(walks)} walks, one per route"
         for one in walks:
@@ -89,7 +93,7 @@ def walk(
             raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
-def _route_walks(loaded: LoadedFlow) -> list[WalkResult]:
+def _route_walks(loaded: LoadedFlow, today: date) -> list[WalkResult]:
     """Each listed route walked with the answers found for it."""
     from callflow.call.summary import summarize
     from callflow.call.valuegen import Telling
@@ -98,7 +102,7 @@ def _route_walks(loaded: LoadedFlow) -> list[WalkResult]:
     from callflow.testing.randomwalk import WalkResult
     from callflow.testing.routesearch import find_answers
 
-    telling = Telling.of(loaded.flow)
+    telling = Telling.of(loaded.flow, today)
     walks = []
     for number, route in enumerate(enumerate_routes(loaded.flow).routes, start=1):
         found = find_answers(loaded.flow, loaded.index, route, telling, check_decided=False)

@@ -100,6 +100,8 @@ class CallRecorder:
             details: dict[str, Any] = {
                 "flow_abspath": os.path.abspath(loaded.path),
                 "started_at": call.started_at,
+                # The call's date, fixed at its start: a resume or replay computes with the same `today`.
+                "today": session.today.isoformat(),
                 **where_next(session),
             }
             call.journal = Journal.create(

@@ -5,10 +5,13 @@ One JSON object per line, in `<sessions dir>/journal/<session id>.jsonl`:
 
     {"event": "start", "format": 1, "session": "...", "flow_path": "flows/x.yaml",
      "flow_abspath": "/.../flows/x.yaml", "flow_id": "...", "flow_sha256": "...",
-     "agent": "Dana", "next_node": "D-2-1", "next_field": "existing_member", "at": "..."}
+     "agent": "Dana", "today": "2026-11-23", "next_node": "D-2-1", "next_field": "existing_member",
+     "at": "..."}
     {"event": "answer", "node": "D-2-1", "field": "existing_member", "value": "yes",
      "next_node": "D-2-5", "next_field": "member_plan", "at": "..."}
     {"event": "answer", "node": "...", "field": "card", "secret": true, ...}
+    {"event": "answer", "node": "...", "field": "admin_logged_out", "value": false,
+     "reason": "customer still working", ...}   a checklist item not done, and why
     {"event": "back", "node": "...", "field": "...", ...}        the last answer undone
     {"event": "note", "node": "...", "field": "...", "text": "..."}
     {"event": "stopped", "reason": "ctrl-c" | "SIGHUP" | "SIGTERM" | "input closed"}
@@ -23,6 +26,10 @@ written whole with one write() and fsynced; the folder is fsynced when the
 file is created. If a write fails (a full disk), the file is cut back to its
 last whole line and the event is kept in memory and written, in order,
 before the next one, so the file is always the call's beginning.
+
+`today` is the call's date, fixed when it starts, so that a resume (or an
+export) the next day computes the same dates and the same conditions. A
+journal written before it existed is read with the date of its start's `at`.
 
 Reading a journal back is callflow.record.journalread.
 """
@@ -249,6 +256,8 @@ class Journal:
             record["secret"] = True
         else:
             record["value"] = journal_value(answer.value)
+            if answer.reason is not None:
+                record["reason"] = answer.reason
         return self.write({**record, **details})
 
     def went_back(self, undone: Answered, **details: Any) -> bool:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from callflow.call.driver import drive
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
+from callflow.call.flowreads import reads_today
 from callflow.call.summary import Summary, summarize
-from callflow.call.valuegen import CannotAnswer, Telling, random_answer
+from callflow.call.valuegen import WALK_TODAY, CannotAnswer, Telling, random_answer
 from callflow.flow.errors import FlowError
 from callflow.flow.loadedflow import LoadedFlow
 from callflow.testing.coverage import Reached, reached_by
@@ -93,11 +95,12 @@ def random_walk(
     *,
     max_answers: int = DEFAULT_MAX_ANSWERS,
     telling: Telling | None = None,
+    today: date = WALK_TODAY,
 ) -> WalkResult:
-    """One seeded walk, checked."""
+    """One seeded walk on the call's date `today`, checked."""
     rng = random.Random(f"{seed}:{number}")
-    telling = telling if telling is not None else Telling.of(loaded.flow)
-    session = Session(loaded.flow, loaded.index, agent=WALK_AGENT)
+    telling = telling if telling is not None else Telling.of(loaded.flow, today)
+    session = Session(loaded.flow, loaded.index, agent=WALK_AGENT, today=today)
     front = _RandomFrontEnd(rng, telling, loaded.flow.currency, max_answers)
     problems: list[str] = []
     rules: list[str] = []
@@ -113,15 +116,18 @@ def random_walk(
     for violation in check_invariants(session, summary):
         problems.append(str(violation))
         rules.append(violation.rule)
-    origin = f"random walk {number} of `callflow walk {loaded.path} --random --seed {seed}`"
+    on_day = f" --today {today.isoformat()}" if today != WALK_TODAY else ""
+    origin = f"random walk {number} of `callflow walk {loaded.path} --random --seed {seed}{on_day}`"
     return WalkResult(number, seed, front.given, session, summary, problems, rules, origin)
 
 
 def random_walks(
-    loaded: LoadedFlow, seed: int, count: int, *, max_answers: int = DEFAULT_MAX_ANSWERS
+    loaded: LoadedFlow, seed: int, count: int, *, max_answers: int = DEFAULT_MAX_ANSWERS, today: date = WALK_TODAY
 ) -> list[WalkResult]:
-    telling = Telling.of(loaded.flow)
-    return [random_walk(loaded, seed, n, max_answers=max_answers, telling=telling) for n in range(1, count + 1)]
+    telling = Telling.of(loaded.flow, today)
+    return [
+        random_walk(loaded, seed, n, max_answers=max_answers, telling=telling, today=today) for n in range(1, count + 1)
+    ]
 
 
 def reproduction(walk: WalkResult, loaded: LoadedFlow) -> str:
@@ -148,4 +154,5 @@ def reproduction(walk: WalkResult, loaded: LoadedFlow) -> str:
         header=header,
         flow_ref=f"../{flow_path.name}",
         agent=WALK_AGENT,
+        today=walk.session.today.isoformat() if reads_today(loaded.flow) else None,
     )

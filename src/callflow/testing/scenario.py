@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ from pydantic import (
     model_validator,
 )
 
-from callflow.call.answers import AnswerSet, parse_answers_document
+from callflow.call.answers import AnswerSet, confirmation_problem, parse_answers_document, parse_today
 from callflow.flow.errors import FlowLoadError
 from callflow.flow.loader import INVALID_VALUE, MISSING_KEY, load_data, validate_data
 from callflow.flow.money import parse_amount
@@ -84,27 +85,59 @@ _SCALAR_SCHEMA = {"type": ["string", "number", "boolean", "null"]}
 
 
 def _answer(value: Any) -> Any:
-    """Text (None when empty), or a list of them for a question asked more than once."""
+    """Text (None when empty), a checklist confirmation {done, reason}, or a
+    list of them for a question asked more than once."""
     items = value if isinstance(value, list) else [value]
     for item in items:
-        if not (item is None or isinstance(item, str)):
-            kind = "a mapping" if isinstance(item, dict) else "a list inside a list" if isinstance(item, list) else "that"
+        if isinstance(item, dict):
+            problem = confirmation_problem(item)
+            if problem is not None:
+                raise ValueError(problem)
+        elif not (item is None or isinstance(item, str)):
+            kind = "a list inside a list" if isinstance(item, list) else "that"
             raise ValueError(
                 f"an answer is text (or a list of texts, one per time the question is asked), not {kind}"
             )
     return value
 
 
+_CONFIRMATION_SCHEMA = {
+    "type": "object",
+    "properties": {"done": _SCALAR_SCHEMA, "reason": {"type": "string"}},
+    "required": ["done"],
+    "additionalProperties": False,
+    "description": "A checklist confirmation: {done: yes} or {done: no, reason: why not}.",
+}
+_ONE_ANSWER_SCHEMA = {"anyOf": [_SCALAR_SCHEMA, _CONFIRMATION_SCHEMA]}
+
 AnswerValue = Annotated[
-    str | list[str | None] | None,
+    str | dict[str, str | None] | list[str | dict[str, str | None] | None] | None,
     BeforeValidator(_answer),
     WithJsonSchema(
         {
-            "anyOf": [_SCALAR_SCHEMA, {"type": "array", "items": _SCALAR_SCHEMA}],
-            "description": "The answer as the director would type or pick it (an option's label or value); "
-            "a list when the question is asked more than once.",
+            "anyOf": [_SCALAR_SCHEMA, _CONFIRMATION_SCHEMA, {"type": "array", "items": _ONE_ANSWER_SCHEMA}],
+            "description": "The answer as the director would type or pick it (an option's label or value; "
+            "done or 'not done: reason' for a checklist confirmation); a list when the question is asked "
+            "more than once.",
         }
     ),
+]
+
+
+def _date_text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if parse_today(value) is None:
+        raise ValueError(f"'{value}' is not a date: write it YYYY-MM-DD, e.g. 2026-11-23")
+    return value.strip()
+
+
+DateText = Annotated[
+    str,
+    BeforeValidator(_date_text),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "A date, YYYY-MM-DD."}),
 ]
 
 
@@ -187,6 +220,9 @@ class Scenario(Model):
         description="The flow file, relative to this scenario file; implied inside <flow>.scenarios/ next to the flow.",
     )
     agent: Text | None = Field(None, description="The director's name, said as {agent}.")
+    today: DateText | None = Field(
+        None, description="The call's date (YYYY-MM-DD), read as `today` by the flow; default: the day the test runs."
+    )
     answers: dict[str, AnswerValue] = Field(
         description="Answers by question id, exactly as in an answers file (a list when asked more than once)."
     )
@@ -219,6 +255,11 @@ class LoadedScenario:
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    @property
+    def today(self) -> date | None:
+        """The call's date the scenario fixes, if it does."""
+        return parse_today(self.scenario.today)
 
     def answer_set(self) -> AnswerSet:
         """A fresh AnswerSet (each walk uses up its answers)."""
