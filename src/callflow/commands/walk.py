@@ -69,7 +69,7 @@ def walk(
 
         day = day_of(today, WALK_TODAY)
         loaded = load_flow(str(flow))
-        coverage = FlowCoverage.of(loaded.flow, loaded.path)
+        coverage = FlowCoverage.of(loaded)
         if random_walks:
             # Imported here: secrets pulls in hashlib, which `callflow --help` need not pay for.
             import secrets
