@@ -24,16 +24,21 @@ if TYPE_CHECKING:
 HELP = """Walk a flow many times and check the rules every call must keep.
 
 With --random: K walks (--count) with random choices and made-up valid
-answers (text matching the field's pattern, amounts within min and max),
-seeded so that --seed N gives the same walks every time. Without --random:
-one walk along each route that `callflow paths` lists.
+answers (text matching the field's pattern; numbers, amounts, durations and
+dates within their min and max; checklist items done, or not done with a
+reason), seeded so that --seed N gives the same walks every time. Without
+--random: one walk along each route that `callflow paths` lists. Walks run on
+the call's date --today (default 2026-11-23, fixed so that a seed repeats).
 
 Every walk is checked: it ends (within --max-answers answers); no blank
-placeholder is shown; no invoice line is added after a payment; every end
-has the required ticket fields once a ticket was started; the invoice total
-equals its lines plus the past-due balance. A failing walk is printed as a
-scenario file that reproduces it: save it next to the flow and `callflow
-test` fails until the flow is fixed.
+placeholder is shown; every end has the required ticket fields once a ticket
+was started; after every answer the invoice adds up (total = lines +
+past-due balance, paid = payments, refunded = refunds); due and refund_due
+are never negative and paid - refunded - total = refund_due - due; no payment
+or refund is negative and no refund pays back more than was owed; a
+checklist item not done says why. Several payments in one call are normal. A
+failing walk is printed as a scenario file that reproduces it: save it next
+to the flow and `callflow test` fails until the flow is fixed.
 
 Exit codes: 0 every walk kept the rules; 1 a walk failed; 3 the flow cannot
 be loaded.

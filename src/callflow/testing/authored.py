@@ -66,12 +66,11 @@ class AuthoredEdge:
         return f"{self.source} → {self.target} ({self.words})"
 
 
-def _classify(edge: Edge, origins: dict[str, Origin], limits: dict[str, int]) -> tuple[tuple[Any, ...], str, str, str] | None:
+def _classify(edge: Edge, origins: dict[str, Origin]) -> tuple[tuple[Any, ...], str, str, str] | None:
     """(key, target shown, way, words) of a flat edge; None when it is no edge as written."""
     source, target = edge.source, edge.target
     if edge.way == "limit":
-        times = limits.get(source, 0)
-        return ("limit", written_part(source)), shown(target), "limit", f"at most {times} time{'s' if times != 1 else ''}"
+        return ("limit", written_part(source)), shown(target), "limit", edge.decision()
     into = origins.get(target)
     if into is not None and into.procedure is not None and into.site == source:
         return ("call", written_part(source)), shown(target), "call", f"call {into.procedure}"
@@ -88,10 +87,9 @@ def _classify(edge: Edge, origins: dict[str, Origin], limits: dict[str, int]) ->
 def authored_edges(loaded: LoadedFlow) -> list[AuthoredEdge]:
     """Every edge as written, in the order the flat flow first reaches it."""
     flow = loaded.flow
-    limits = {node_id: node.at_most.times for node_id, node in flow.nodes.items() if node.at_most is not None}
     found: dict[tuple[Any, ...], tuple[str, str, str, int, str, set[Via]]] = {}
     for edge in flow_edges(flow, limits=True):
-        classified = _classify(edge, loaded.origins, limits)
+        classified = _classify(edge, loaded.origins)
         if classified is None:
             continue
         key, target, way, words = classified

@@ -34,6 +34,7 @@ class Edge:
     answer_label: str | None = None  # the option's label (choose)
     condition: str | None = None  # the route's condition; None for else and next
     earlier: tuple[str, ...] = ()  # conditions of the routes before this one (all false when it is taken)
+    times: int | None = None  # a limit: how often the node may be entered
 
     @property
     def via(self) -> Via:
@@ -52,7 +53,8 @@ class Edge:
         if self.way == "routes":
             return f"if {self.condition}" if self.condition is not None else "else"
         if self.way == "limit":
-            return "limit"
+            times = self.times or 0
+            return f"at most {times} time{'s' if times != 1 else ''}"
         return "next"
 
     def describe(self) -> str:
@@ -87,7 +89,7 @@ def limit_edge(node_id: str, node: Node) -> Edge | None:
     """Where the call goes instead of entering the node once too often."""
     if node.at_most is None:
         return None
-    return Edge(node_id, "limit", 0, node.at_most.then)
+    return Edge(node_id, "limit", 0, node.at_most.then, times=node.at_most.times)
 
 
 def flow_edges(flow: Flow, *, limits: bool = False) -> list[Edge]:

@@ -64,6 +64,7 @@ class _Walker:
         self.index = index
         self.route = route
         self.expected = route.vias
+        self.deciding = route.deciding()
         self.telling = telling
         self.forced = forced
         self.problem: str | None = None
@@ -81,10 +82,10 @@ class _Walker:
 
     def options(self, session: Session, prompt: Prompt, pos: int) -> list[str]:
         if isinstance(prompt.question, Choose):
-            if pos < len(self.expected):
-                via = self.expected[pos]
-                if via.node_id == prompt.node_id and via.way == "choose":
-                    return [prompt.question.options[via.branch].key]
+            if pos < len(self.deciding):
+                edge = self.deciding[pos]
+                if edge.source == prompt.node_id and edge.way == "choose":
+                    return [prompt.question.options[edge.index].key]
             return []
         occurrence = sum(1 for a in session.answers() if a.field_id == prompt.field_id)
         forced = self.forced.get((prompt.field_id, occurrence))
@@ -171,7 +172,7 @@ def find_answers(
 
 def _only_value(base: _Walker, field_id: str, occurrence: int, value: str, question: Question, budget: int) -> bool:
     """Whether only `value` of a yes/no or choice question takes the route."""
-    if question_type(question) not in ("yesno", "choice"):
+    if question_type(question) not in ("yesno", "choice", "check"):
         return False
     for other in candidate_answers(field_id, question, base.telling, base.flow.currency):
         if other == value:
