@@ -157,13 +157,23 @@ def _places(question: InputField, kind: str) -> int:
 
 
 def _typed(question: InputField, kind: str, value: Decimal, rng: random.Random | None = None) -> str:
-    """A number, amount or duration as a director types it."""
+    """A number, amount or duration as a director types it, rounded to what
+    the field takes and kept within its bounds."""
     places = _places(question, kind)
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    grid = Decimal(1).scaleb(-places)
+    low, high = question.bounds()
+    rounded = value.quantize(grid, rounding=ROUND_HALF_UP)
+    if low is not None and rounded < low:
+        rounded = low.quantize(grid, rounding=ROUND_CEILING)
+    elif high is not None and rounded > high:
+        rounded = high.quantize(grid, rounding=ROUND_FLOOR)
+    value = rounded
     if kind == "duration":
         if rng is not None and rng.random() < 0.5:
             return format_duration(value)
         return f"{value:f} min"
+    if kind == "number" and value == value.to_integral_value():
+        return f"{value.to_integral_value():f}"
     return f"{value:f}"
 
 
@@ -256,10 +266,7 @@ def example_answer(field_id: str, question: Question, currency: str = "USD", tod
     assert isinstance(question, InputField)
     if kind in ("money", "number", "duration"):
         low, high = _bounds(question, kind)
-        value = min(max(Decimal(30 if kind == "duration" else 25), low), high)
-        if _places(question, kind) == 0:
-            value = _ceil(value) if _ceil(value) <= high else _floor(value)
-        return _typed(question, kind, value) if kind != "number" else f"{value.normalize():f}"
+        return _typed(question, kind, min(max(Decimal(30 if kind == "duration" else 25), low), high))
     if kind == "date":
         low_day, high_day = _date_range(question, today)
         day = max(today, low_day) if low_day else today
