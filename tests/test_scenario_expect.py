@@ -137,3 +137,13 @@ def test_a_credit_line_without_a_code_is_expected_by_its_kind_and_amount(tmp_pat
     code, out, _ = _test(tmp_path, empty)
     assert code == 3
     assert "an invoice line needs at least one of: code, kind, name, quantity, unit_price, amount" in out
+
+
+def test_the_example_of_docs_scenarios_md_is_the_desk_scenario_and_passes(tmp_path: Path) -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    block = re.search(r"is expected like this:\n\n```yaml\n(.*?)```", doc, re.S)
+    assert block, "docs/scenarios.md lost its example of issue 10's expectations"
+    code, out, _ = _test(tmp_path, block.group(1))
+    assert code == 0, out

@@ -28,7 +28,9 @@ on with `callflow resume`.
 At the end the summary (path, ticket, invoice, payments, notifications,
 follow-ups, notes, duration) is shown and saved as JSON and Markdown in the
 receipts folder (--receipts-dir, by default the sessions folder). With
---answers FILE the same walk takes its answers from a file.
+--answers FILE the same walk takes its answers from a file, which may fix
+the call's date with `today: YYYY-MM-DD`. The call's date is journalled, so
+a resume on another day computes the same dates.
 """
 
 
