@@ -250,3 +250,20 @@ def test_a_back_over_a_confirmation_offers_its_reason_again(tmp_path: Path) -> N
     prompt = result.session.prompt
     assert prompt is not None and prompt.field_id == "admin_logged_out"
     assert prompt.previous == "not done: busy"
+
+
+def test_the_journal_names_nodes_as_a_person_reads_them(tmp_path: Path) -> None:
+    from deskkit import desk
+    from sessionkit import cli, write
+
+    flow = desk(tmp_path)
+    sessions = tmp_path / "s"
+    partial = write(tmp_path / "partial.yaml", "answers:\n  bottles: '2'\n  method: card\n")
+    assert cli("run", flow, "--answers", partial, "--save", "--sessions-dir", sessions).returncode == 4
+    record = read_journal(journal_of(sessions))
+    assert [(e["node"], e["field"]) for e in record.answers()] == [("D-1", "bottles"), ("pay/P-1", "method")]
+    assert record.position() == ("D-1", "admin_logged_out")
+    listed = cli("sessions", "list", "--sessions-dir", sessions, "--json")
+    assert listed.returncode == 0, listed.stderr
+    [info] = json.loads(listed.stdout)
+    assert (info["node"], info["field"]) == ("D-1", "admin_logged_out")

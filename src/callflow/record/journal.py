@@ -27,7 +27,8 @@ file is created. If a write fails (a full disk), the file is cut back to its
 last whole line and the event is kept in memory and written, in order,
 before the next one, so the file is always the call's beginning.
 
-`today` is the call's date, fixed when it starts, so that a resume (or an
+Nodes are written as a person reads them (`pay/P-1` for a node of procedure
+`pay`), as receipts name them. `today` is the call's date, fixed when it starts, so that a resume (or an
 export) the next day computes the same dates and the same conditions. A
 journal written before it existed is read with the date of its start's `at`.
 
@@ -49,6 +50,7 @@ from typing import Any
 
 from callflow.call.events import Answered
 from callflow.flow.errors import CallflowError, ExitCode
+from callflow.flow.procedures import shown
 from callflow.record.diskio import describe_os_error, fsync_dir, write_all
 from callflow.record.signals import deferred
 
@@ -251,7 +253,7 @@ class Journal:
     # -- the events ----------------------------------------------------------
 
     def answered(self, answer: Answered, **details: Any) -> bool:
-        record: dict[str, Any] = {"event": "answer", "node": answer.node_id, "field": answer.field_id}
+        record: dict[str, Any] = {"event": "answer", "node": shown(answer.node_id), "field": answer.field_id}
         if answer.secret:
             record["secret"] = True
         else:
@@ -261,7 +263,7 @@ class Journal:
         return self.write({**record, **details})
 
     def went_back(self, undone: Answered, **details: Any) -> bool:
-        return self.write({"event": "back", "node": undone.node_id, "field": undone.field_id, **details})
+        return self.write({"event": "back", "node": shown(undone.node_id), "field": undone.field_id, **details})
 
     def noted(self, node_id: str, field_id: str | None, text: str) -> bool:
         return self.write({"event": "note", "node": node_id, "field": field_id, "text": text})
