@@ -32,6 +32,7 @@ from callflow.flow.index import Confirmation, FlowIndex
 from callflow.flow.loader import INVALID_VALUE, UNKNOWN_KEY, load_data
 from callflow.flow.model import Flow
 from callflow.flow.positions import PositionIndex
+from callflow.flow.procedures import shown
 from callflow.flow.suggest import did_you_mean
 
 ANSWERS_KEYS = ("flow", "agent", "today", "answers")
@@ -69,7 +70,7 @@ class AnswerSet:
     def next_for(self, prompt: Prompt) -> tuple[Any, int]:
         """The next unused answer for the prompt's question, and its index."""
         values = self.answers.get(prompt.field_id)
-        node = prompt.node_id
+        node = shown(prompt.node_id)
         if values is None:
             raise AnswersError(
                 f"{self.path}: no answer for '{prompt.field_id}' ({prompt.question.prompt}) asked at node {node}"

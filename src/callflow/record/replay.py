@@ -40,6 +40,7 @@ from callflow.flow.errors import FlowError
 from callflow.flow.index import FlowIndex
 from callflow.flow.invoicesteps import PastDueStep, PaymentStep
 from callflow.flow.model import Flow
+from callflow.flow.procedures import shown as shown_node
 
 AFTER_MISFIT = "not replayed: it comes after an answer that no longer fits"
 
@@ -151,9 +152,9 @@ def replay(
         field_id = str(event.get("field"))
         reason: str | None = None
         if prompt is None:
-            reason = f"the flow now ends before it (at {session.current_node()})"
+            reason = f"the flow now ends before it (at {shown_node(session.current_node())})"
         elif prompt.field_id != field_id:
-            reason = f"the flow now asks '{prompt.field_id}' here (at {prompt.node_id})"
+            reason = f"the flow now asks '{prompt.field_id}' here (at {shown_node(prompt.node_id)})"
         if reason is None and prompt is not None:
             if event.get("secret"):
                 if needed is None:

@@ -47,6 +47,7 @@ from callflow.call.summary import Summary
 from callflow.flow.invoicesteps import PaymentStep
 from callflow.flow.model import Node
 from callflow.flow.money import ZERO, cents, format_money
+from callflow.flow.procedures import shown
 from callflow.flow.steps import DoStep, FollowUpStep, NoteStep, NotifyStep, SayStep
 from callflow.flow.templates import BLANK, Placeholder, parse_template
 
@@ -69,11 +70,11 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        where = f"at {self.node_id}: " if self.node_id else ""
+        where = f"at {shown(self.node_id)}: " if self.node_id else ""
         return f"{where}{self.message} [{self.rule}]"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "node": self.node_id, "message": self.message}
+        return {"rule": self.rule, "node": shown(self.node_id) if self.node_id else None, "message": self.message}
 
 
 def _templates(node: Node, event: Event) -> list[str]:

@@ -25,6 +25,7 @@ from callflow.call.summary import Summary, summarize
 from callflow.call.valuegen import WALK_TODAY, CannotAnswer, Telling, random_answer
 from callflow.flow.errors import FlowError
 from callflow.flow.loadedflow import LoadedFlow
+from callflow.flow.procedures import shown
 from callflow.testing.coverage import Reached, reached_by
 from callflow.testing.invariants import NOT_ENDED, check_invariants
 from callflow.testing.scenario import scenarios_folder_of
@@ -75,17 +76,17 @@ class _RandomFrontEnd:
 
     def ask(self, session: Session, prompt: Prompt) -> object:
         if len(self.given) >= self.max_answers:
-            raise _Stop(f"the call did not end within {self.max_answers} answers (still at {prompt.node_id})")
+            raise _Stop(f"the call did not end within {self.max_answers} answers (still at {shown(prompt.node_id)})")
         try:
             text = random_answer(prompt.field_id, prompt.question, self.rng, self.telling, self.currency)
         except CannotAnswer as exc:
-            raise _Stop(f"at {prompt.node_id}: {exc}") from None
+            raise _Stop(f"at {shown(prompt.node_id)}: {exc}") from None
         self.given.append((prompt.field_id, text))
         return text
 
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
         field_id, text = self.given[-1]
-        raise _Stop(f"at {prompt.node_id}: the made-up answer {text!r} to '{field_id}' was refused: {message}")
+        raise _Stop(f"at {shown(prompt.node_id)}: the made-up answer {text!r} to '{field_id}' was refused: {message}")
 
 
 def random_walk(
