@@ -180,3 +180,25 @@ def test_a_limit_is_an_edge_to_cover(tmp_path: Path) -> None:
     result = cli("test", flow, "--coverage", "--fail-under", "100")
     assert result.exit_code == 0, result.stdout
     assert "6/6   100 %  9/9   100 %  2/2   100 %" in result.stdout
+
+
+def test_minimal_routes_cover_a_procedures_edges_once_not_once_per_caller(tmp_path: Path) -> None:
+    from callflow.testing.paths import covering
+    from callflow.testing.routelisting import paths_report
+
+    loaded = load_flow(str(_shop(tmp_path)), cache=False)
+    every = paths_report(loaded, limit=1000)
+    minimal = paths_report(loaded, limit=1000, minimal=True)
+    # Card from one caller and cash from the other cover both ways through pay.
+    assert len(covering([f.route for f in every.founds])) == 3
+    assert [f.route.shown_nodes for f in minimal.founds] == [
+        ["A", "greet/G-1", "A", "pay/P-1", "pay/P-2", "A", "B", "pay/P-1", "pay/P-3", "B", "C"],
+        ["A", "A", "pay/P-1", "pay/P-2", "A", "C"],
+    ]
+    coverage = FlowCoverage.of(loaded)
+    for found in minimal.founds:
+        assert found.session is not None
+        from callflow.testing.coverage import reached_by
+
+        coverage.add(reached_by(found.session))
+    assert coverage.percent == 100

@@ -18,6 +18,7 @@ procedures (each call site's copy) like through any other node.
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from callflow.call.events import Via
@@ -184,10 +185,13 @@ def enumerate_routes(flow: Flow, *, limit: int = DEFAULT_LIMIT, budget: int = DE
     return listing
 
 
-def covering(routes: list[Route]) -> list[int]:
+def covering(routes: list[Route], edge_of: Mapping[Via, object] | None = None) -> list[int]:
     """Indexes of few routes that together take every edge and reach every end
-    the routes reach (greedy: each pick adds the most not yet covered)."""
-    items = [{*r.vias, *((r.end,) if r.end else ())} for r in routes]
+    the routes reach (greedy: each pick adds the most not yet covered).
+    `edge_of` names the edge each Via takes, when several count as one (a
+    procedure's edge in each caller's copy)."""
+    named = edge_of or {}
+    items = [{*(named.get(v, v) for v in r.vias), *((("end", shown(r.end)),) if r.end else ())} for r in routes]
     left: set[object] = set().union(*items) if items else set()
     chosen: list[int] = []
     while left:

@@ -187,7 +187,8 @@ def paths_report(
         listing = RouteListing(routes)
     elif minimal:
         walkable = [i for i, f in enumerate(founds) if f.found]
-        picked = [walkable[i] for i in covering([founds[i].route for i in walkable])]
+        edge_of = {via: edge.key for edge in authored_edges(loaded) for via in edge.vias}
+        picked = [walkable[i] for i in covering([founds[i].route for i in walkable], edge_of)]
         numbers = [numbers[i] for i in picked]
         founds = [founds[i] for i in picked]
     report = PathsReport(loaded.path, flow.id, listing, founds, numbers)
