@@ -151,10 +151,10 @@ def test_the_example_of_docs_scenarios_md_is_the_desk_scenario_and_passes(tmp_pa
 
 def test_what_stops_a_call_inside_a_procedure_names_the_node_as_written(tmp_path: Path) -> None:
     missing = RETURN_TWO.replace("  method: [card, cash]\n", "")
-    code, out, path = _test(tmp_path, missing)
+    code, out, _ = _test(tmp_path, missing)
     assert code == 1
     assert "no answer for 'method' (Paid how?) asked at node pay/P-1" in out
     wrong = RETURN_TWO.replace("  method: [card, cash]\n", "  method: [cheque, cash]\n")
-    code, out, path = _test(tmp_path, wrong)
+    code, out, _ = _test(tmp_path, wrong)
     assert code == 1
     assert "the answer to 'method' at node pay/P-1 does not fit: 'cheque' is not one of the options" in out

@@ -171,3 +171,32 @@ def test_walks_use_a_fixed_date_or_the_one_given(tmp_path: Path) -> None:
     bad = cli("walk", flow, "--today", "31/01/2030")
     assert bad.returncode == 2
     assert "'31/01/2030' does not match the formats" in bad.stderr
+
+
+def test_a_secret_date_no_step_needs_is_replayed_with_a_stand_in_valid_on_the_calls_date(tmp_path: Path) -> None:
+    from callflow.flow.loadedflow import load_flow
+    from callflow.record.replay import replay
+
+    flow = write(
+        tmp_path / "flows" / "card.yaml",
+        """\
+callflow: 1
+id: card
+title: Card
+start: a
+fields:
+  expiry: {type: date, prompt: Card expiry?, secret: true, min: today}
+  name: {prompt: Name on the card?}
+nodes:
+  a:
+    steps:
+      - ask: expiry
+      - ask: name
+    end: done
+""",
+    )
+    loaded = load_flow(str(flow))
+    events = [{"event": "answer", "field": "expiry", "secret": True}, {"event": "answer", "field": "name", "value": "Robin"}]
+    result = replay(events, loaded.flow, loaded.index, today=date(2031, 5, 1))
+    assert result.complete, result.misfits
+    assert result.stand_ins == ["expiry"]

@@ -195,7 +195,7 @@ def _secret_answer(
         return given, None
     if not needed:
         try:
-            stand_in = example_answer(prompt.field_id, prompt.question, session.flow.currency)
+            stand_in = example_answer(prompt.field_id, prompt.question, session.flow.currency, session.today)
         except CannotAnswer:
             stand_in = None
         if stand_in is not None:
@@ -208,7 +208,7 @@ def _secret_answer(
         typed = source.ask(session, prompt)
         try:
             # Checked here, so a refused secret is asked again, not a misfit.
-            parse_answer(prompt.question, typed, session.flow.currency)
+            parse_answer(prompt.question, typed, session.flow.currency, session.today)
         except InvalidAnswer as exc:
             if source.rejected is not None:
                 source.rejected(session, prompt, str(exc))
