@@ -95,7 +95,8 @@ def _todo_comment(answer: RouteAnswer, route: Route, currency: str) -> str:
             parts.append("optional (write \"\" to skip)")
     needs = route_needs(route, answer.field_id)
     if needs:
-        parts.append(f"this route needs {' and '.join(needs)}, e.g. {answer.value}")
+        example = f", e.g. {answer.value}" if answer.value != TODO_MARK else ""
+        parts.append(f"this route needs {' and '.join(needs)}{example}")
     return f"{TODO_MARK}: " + "; ".join(parts)
 
 
@@ -192,10 +193,12 @@ def _suggestions(route: Route, flow: LoadedFlow, answers: list[RouteAnswer], tod
     if fixed.ticket:
         lines.append("  # ticket:")
         lines += [f"  #   {key}: {yaml_scalar(value)}" for key, value in fixed.ticket.items()]
-    if fixed.lines:
-        lines += ["  # invoice:", "  #   lines:"] + [f"  #     - {_line_yaml(line)}" for line in fixed.lines]
-        if not fixed.lines_known:
-            lines.append("  #     # ... and the lines that depend on the answers")
+    if any(line is not None for line in fixed.lines):
+        lines += ["  # invoice:", "  #   lines:"]
+        lines += [
+            f"  #     - {_line_yaml(line)}" if line is not None else "  #     - ...  (a line the answers decide)"
+            for line in fixed.lines
+        ]
         if fixed.total is None:
             lines.append("  #   total: ...")
         else:

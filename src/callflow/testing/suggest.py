@@ -48,7 +48,7 @@ class Fixed:
     """What the route fixes; the `*_known` flags say whether a list is whole."""
 
     ticket: dict[str, str] = field(default_factory=dict)
-    lines: list[FixedLine] = field(default_factory=list)
+    lines: list[FixedLine | None] = field(default_factory=list)  # None: a line (or none) the answers decide
     lines_known: bool = True
     payments: list[Decimal] = field(default_factory=list)
     payments_known: bool = True
@@ -202,6 +202,7 @@ def _answered_choice(
 def _unsure(step: object, env: _Known, out: Fixed) -> None:
     """A step that may or may not run: what it would change is not fixed."""
     if isinstance(step, (ItemStep, CreditStep, TimeStep)):
+        out.lines.append(None)
         out.lines_known = False
         env.amounts_known = False
     elif isinstance(step, PastDueStep):
@@ -264,6 +265,7 @@ def _invoice_or_words(step: object, env: _Known, out: Fixed) -> None:
         out.lines.append(line)
         env.subtotal += line.amount
     elif line is UNKNOWN:
+        out.lines.append(None)
         out.lines_known = env.amounts_known = False
 
 
