@@ -454,3 +454,40 @@ def test_a_scaffold_suggests_the_credits_payments_and_refunds_the_route_fixes(tm
     (tmp_path / "drafts" / "route-01-V-1-done.yaml").write_text(filled, encoding="utf-8")
     tested = cli("test", tmp_path / "drafts" / "route-01-V-1-done.yaml")
     assert tested.exit_code == 0, tested.output
+
+
+def test_a_scaffold_marks_where_the_answers_decide_a_line_and_keeps_the_order(tmp_path: Path) -> None:
+    flow = write(
+        tmp_path,
+        "seats.yaml",
+        """\
+        callflow: 1
+        id: seats
+        title: Seats
+        start: S-1
+        catalog:
+          LIC: {name: Licence, price: 10.00}
+          SET: {name: Set-up, price: 25.00}
+        fields:
+          seats: {type: number, prompt: Seats?, min: 1, max: 20}
+        nodes:
+          S-1:
+            steps:
+              - item: SET
+              - ask: seats
+              - item: {code: LIC, quantity: seats}
+              - credit: {code: SET}
+            end: sold
+        """,
+    )
+    assert cli("paths", flow, "--scaffold", tmp_path / "drafts").exit_code == 0
+    text = (tmp_path / "drafts" / "route-01-S-1-sold.yaml").read_text(encoding="utf-8")
+    assert text.split("expect:\n", 1)[1].splitlines()[2:] == [
+        "  # TODO: add what this call must produce (docs/scenarios.md). This route's steps set, e.g.:",
+        "  # invoice:",
+        "  #   lines:",
+        "  #     - {code: SET, kind: item, quantity: 1, amount: 25.00}",
+        "  #     - ...  (a line the answers decide)",
+        "  #     - {code: SET, kind: credit, name: Set-up, quantity: 1, amount: -25.00}",
+        "  #   total: ...",
+    ]
