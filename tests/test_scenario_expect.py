@@ -158,3 +158,24 @@ def test_what_stops_a_call_inside_a_procedure_names_the_node_as_written(tmp_path
     code, out, _ = _test(tmp_path, wrong)
     assert code == 1
     assert "the answer to 'method' at node pay/P-1 does not fit: 'cheque' is not one of the options" in out
+
+
+def test_the_json_schema_takes_the_new_expectations_as_callflow_and_editors_read_them() -> None:
+    import yaml
+    from test_scenario_files import EditorLoader, _schema_validator
+
+    from callflow.flow.yamlsource import parse_yaml
+
+    validator = _schema_validator()
+    variants = [
+        RETURN_TWO,
+        RETURN_TWO.replace("admin_logged_out: {done: false, reason: customer still working}", "admin_logged_out: [done, null]")
+        .replace("admin_logged_out: [done, null]", 'admin_logged_out: ["not done"]'),
+        RETURN_TWO.replace('admin_logged_out: "not done: customer still working"', "admin_logged_out: {done: no, reason: busy}"),
+    ]
+    for text in variants:
+        for data in (parse_yaml(text, "s.yaml"), yaml.load(text, Loader=EditorLoader)):
+            assert [e.message for e in validator.iter_errors(data)] == []
+    bad = yaml.load(RETURN_TWO.replace("    admin_logged_out: {done: false", "    admin_logged_out: {don: false"), Loader=EditorLoader)
+    assert not validator.is_valid(bad)
+    assert not validator.is_valid(yaml.load(RETURN_TWO.replace("today: 2026-03-01", "today: soon"), Loader=EditorLoader))
