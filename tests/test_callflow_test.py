@@ -59,7 +59,7 @@ def test_the_d2_scenarios_reach_all_32_nodes_38_edges_and_13_ends() -> None:
 
 def test_coverage_counts_nodes_edges_and_ends_reached(tmp_path: Path) -> None:
     flow = load_flow(str(shop(tmp_path)))
-    coverage = FlowCoverage.of(flow.flow, flow.path)
+    coverage = FlowCoverage.of(flow)
     assert (len(coverage.nodes), len(coverage.edges), len(coverage.ends)) == (6, 6, 3)
 
     def walk(answers: dict[str, object]) -> None:

@@ -171,11 +171,6 @@ def test_a_desk_call_typed_by_a_person(tmp_path: Path, columns: int, rows: int) 
     assert f"- Call Robin back about the printer — Dana, due {callback.isoformat()} (RETURN)" in markdown
 
 
-@pytest.mark.xfail(
-    reason="the journal keeps a checklist answer as false without its reason, so resume refuses it "
-    "('say why it was not done'); record/journal and record/replay must keep Answered.reason",
-    strict=False,
-)
 def test_a_call_stopped_after_a_checklist_item_not_done_resumes_with_its_reason(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
     call = Terminal(["run", str(DESK), "--agent", "Dana"], cwd=tmp_path, env=terminal_env(sessions), columns=80, rows=24)

@@ -209,3 +209,61 @@ def test_standing_answers_follow_backs_and_resumes(tmp_path: Path) -> None:
     assert [a["field"] for a in record.answers()] == ["a", "c"]
     assert record.undone() is None and record.stopped is None
     assert record.active_seconds() == 70.0 + 30.0  # the night between is not counted
+
+
+def test_a_checklist_item_not_done_is_journalled_with_its_reason_and_resumed_with_it(tmp_path: Path) -> None:
+    from deskkit import desk
+    from sessionkit import cli, write
+
+    flow = desk(tmp_path)
+    sessions = tmp_path / "s"
+    head = "today: 2026-03-01\nanswers:\n  bottles: '2'\n  method: card\n"
+    partial = write(tmp_path / "partial.yaml", head + "  admin_logged_out: {done: no, reason: customer still working}\n")
+    assert cli("run", flow, "--answers", partial, "--save", "--sessions-dir", sessions).returncode == 4
+    record = read_journal(journal_of(sessions))
+    [confirmed] = [e for e in record.answers() if e["field"] == "admin_logged_out"]
+    assert (confirmed["value"], confirmed["reason"]) == (False, "customer still working")
+
+    rest = write(tmp_path / "rest.yaml", "answers:\n  checked: 'no'\n")
+    resumed = cli("resume", "--answers", rest, "--sessions-dir", sessions, "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    receipt = json.loads(resumed.stdout)
+    assert [(c["id"], c["done"], c["reason"]) for c in receipt["checklist"]] == [
+        ("admin_logged_out", False, "customer still working")
+    ]
+    assert receipt["outcome"] == "done"
+
+
+def test_a_back_over_a_confirmation_offers_its_reason_again(tmp_path: Path) -> None:
+    from deskkit import desk
+
+    from callflow.flow.loadedflow import load_flow
+    from callflow.record.replay import replay
+
+    loaded = load_flow(str(desk(tmp_path)))
+    events = [
+        {"event": "answer", "field": "bottles", "value": "2"},
+        {"event": "answer", "field": "method", "value": "card"},
+    ]
+    undone = {"event": "answer", "field": "admin_logged_out", "value": False, "reason": "busy"}
+    result = replay(events, loaded.flow, loaded.index, undone=undone)
+    prompt = result.session.prompt
+    assert prompt is not None and prompt.field_id == "admin_logged_out"
+    assert prompt.previous == "not done: busy"
+
+
+def test_the_journal_names_nodes_as_a_person_reads_them(tmp_path: Path) -> None:
+    from deskkit import desk
+    from sessionkit import cli, write
+
+    flow = desk(tmp_path)
+    sessions = tmp_path / "s"
+    partial = write(tmp_path / "partial.yaml", "answers:\n  bottles: '2'\n  method: card\n")
+    assert cli("run", flow, "--answers", partial, "--save", "--sessions-dir", sessions).returncode == 4
+    record = read_journal(journal_of(sessions))
+    assert [(e["node"], e["field"]) for e in record.answers()] == [("D-1", "bottles"), ("pay/P-1", "method")]
+    assert record.position() == ("D-1", "admin_logged_out")
+    listed = cli("sessions", "list", "--sessions-dir", sessions, "--json")
+    assert listed.returncode == 0, listed.stderr
+    [info] = json.loads(listed.stdout)
+    assert (info["node"], info["field"]) == ("D-1", "admin_logged_out")

@@ -323,11 +323,6 @@ def test_replay_of_a_call_with_a_loop_a_procedure_a_refund_and_a_confirmation(tm
     assert "☒ Log the return of 2 bottles in the stock sheet  not done: sheet is locked" in out
 
 
-@pytest.mark.xfail(
-    reason="the invariants of testing/ must follow several payments (issue 10, item 3): "
-    "a line after a payment is due next, not a defect",
-    strict=False,
-)
 def test_replay_of_the_desk_call_meets_its_expectations(tmp_path: Path) -> None:
     result = cli("rehearse", desk_scenario(tmp_path), "--speed", "0")
     assert result.output.rstrip().endswith("✓ The call meets the scenario's expectations.")

@@ -95,7 +95,7 @@ def test_expect_needs_at_least_one_expectation(tmp_path: Path) -> None:
 def test_an_answer_that_is_a_mapping_is_refused_where_it_is(tmp_path: Path) -> None:
     shop(tmp_path)
     path = write(tmp_path, "flows/shop.scenarios/s.yaml", "name: x\nanswers:\n  wants: {a: b}\nexpect: {outcome: paid}\n")
-    expected = "an answer is text (or a list of texts, one per time the question is asked), not a mapping"
+    expected = "an answer is text; a mapping answers a checklist confirmation, {done: no, reason: ...}, and has no key 'a'"
     assert load_errors(path) == [f"{path}:3:3: CF010 error: {expected}"]
 
 

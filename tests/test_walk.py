@@ -155,3 +155,116 @@ def test_generated_text_matches_the_pattern(pattern: str) -> None:
 def test_patterns_beyond_the_subset_are_refused_by_name(pattern: str) -> None:
     with pytest.raises(PatternNotSupported, match="not supported"):
         generate(pattern, random.Random(0))
+
+
+def _made_up(question: object, count: int = 300, telling: Telling | None = None) -> set[str]:
+    rng = random.Random(2)
+    return {random_answer("x", question, rng, telling or Telling()) for _ in range(count)}  # type: ignore[arg-type]
+
+
+def test_made_up_numbers_are_whole_unless_the_field_has_decimals_and_never_below_zero() -> None:
+    from callflow.call.values import parse_answer
+
+    count = InputField(type="number", prompt="How many?")
+    weight = InputField(type="number", prompt="Kilos?", decimals=1, max=Decimal(3))
+    counts = _made_up(count)
+    assert all(Decimal(c) == Decimal(c).to_integral_value() and Decimal(c) >= 0 for c in counts)
+    weights = {Decimal(w) for w in _made_up(weight)}
+    assert any(w != w.to_integral_value() for w in weights)
+    assert all(Decimal(0) <= w <= Decimal(3) and w == w.quantize(Decimal("0.1")) for w in weights)
+    for text in counts | {str(w) for w in weights}:
+        parse_answer(count if "." not in text else weight, text)
+
+
+def test_made_up_durations_read_as_durations_within_the_bounds() -> None:
+    from callflow.flow.durations import parse_duration
+
+    work = InputField(type="duration", prompt="How long?", min="15 min", max="2 h")
+    made = _made_up(work)
+    minutes = {parse_duration(text) for text in made}
+    assert min(minutes) == 15 and max(minutes) == 120
+    assert any(" h" in text for text in made) and any(text.endswith(" min") for text in made)
+
+
+def test_made_up_dates_keep_within_bounds_relative_to_the_calls_date() -> None:
+    from datetime import date
+
+    callback = InputField(type="date", prompt="When?", min="today", max="today + 30")
+    days = {date.fromisoformat(d) for d in _made_up(callback, telling=Telling(today=date(2026, 3, 1)))}
+    assert min(days) >= date(2026, 3, 1) and max(days) <= date(2026, 3, 31)
+    assert len(days) > 10
+
+
+def test_made_up_confirmations_are_done_or_not_done_with_a_reason() -> None:
+    from callflow.call.values import check_answer
+    from callflow.flow.index import Confirmation
+
+    made = _made_up(Confirmation("logged_out", "Log out"))
+    assert "done" in made and any(m.startswith("not done: ") for m in made)
+    for text in made:
+        done, reason = check_answer(text)
+        assert done or reason
+
+
+def test_conditions_on_values_computed_from_an_answer_are_walked_both_ways(tmp_path: Path) -> None:
+    flow = write(
+        tmp_path,
+        "bottles.yaml",
+        """\
+        callflow: 1
+        id: bottles
+        title: Bottles
+        start: a
+        fields:
+          bottles: {type: number, prompt: How many?, min: 1, max: 6}
+          when: {type: date, prompt: Call back when?, min: today}
+        nodes:
+          a:
+            steps:
+              - ask: bottles
+              - set: {refund: "bottles * 80.47"}
+              - ask: when
+            routes:
+              - if: refund > 300
+                goto: big
+              - if: when > today + 7
+                goto: later
+              - else: small
+          big: {end: big}
+          later: {end: later}
+          small: {end: small}
+        """,
+    )
+    result = cli("paths", flow, "--format", "json")
+    data = json.loads(result.stdout)
+    assert [r["outcome"] for r in data["routes"]] == ["big", "later", "small"]
+    assert all(r["found"] for r in data["routes"])
+    walked = cli("walk", flow, "--random", "--seed", "4", "--count", "60")
+    assert walked.exit_code == 0
+    assert walked.output.splitlines()[-1].endswith("3/3 edges (100 %) and 3/3 ends (100 %)")
+
+
+def test_a_failing_walk_of_a_flow_that_reads_today_reproduces_on_that_day(tmp_path: Path) -> None:
+    flow = write(
+        tmp_path,
+        "flows/due.yaml",
+        """\
+        callflow: 1
+        id: due
+        title: Due
+        start: a
+        fields:
+          note: {prompt: Anything else?, required: false}
+        nodes:
+          a:
+            steps:
+              - ask: note
+              - follow_up: {text: "Call back about {note}", due: today + 2}
+            end: done
+        """,
+    )
+    result = cli("walk", flow, "--random", "--seed", "1", "--count", "40", "--today", "2026-03-01")
+    assert result.exit_code == 1
+    assert "Replays random walk" in result.output
+    assert "`callflow walk" in result.output and "--today 2026-03-01`" in result.output
+    assert "        today: 2026-03-01" in result.output.splitlines()

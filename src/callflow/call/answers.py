@@ -3,6 +3,7 @@ rehearsals and tests.
 
     flow: anything-computers-intake   # optional: must match the flow's id
     agent: Dana                        # optional: fills {agent}
+    today: 2026-11-23                  # optional: the call's date (default: today)
     answers:
       existing_member: "yes"
       member_plan: Pay As You Go
@@ -12,25 +13,30 @@ rehearsals and tests.
 A question asked more than once on a path (a loop) takes a list, one answer
 per time it is asked. Values stay the text written (`no`, `012` are not
 turned into booleans or numbers); each is checked against its question when
-the walk reaches it.
+the walk reaches it. A checklist confirmation (`do: ... confirm: id`) is
+answered `done`, `"not done: <reason>"` or `{done: no, reason: <reason>}`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from callflow.call.engine import Prompt
+from callflow.flow.dates import calendar_day
 from callflow.flow.diagnostics import Diagnostic, Severity
 from callflow.flow.errors import AnswersError, FlowLoadError
-from callflow.flow.index import FlowIndex
+from callflow.flow.index import Confirmation, FlowIndex
 from callflow.flow.loader import INVALID_VALUE, UNKNOWN_KEY, load_data
 from callflow.flow.model import Flow
 from callflow.flow.positions import PositionIndex
+from callflow.flow.procedures import shown
 from callflow.flow.suggest import did_you_mean
 
-ANSWERS_KEYS = ("flow", "agent", "answers")
+ANSWERS_KEYS = ("flow", "agent", "today", "answers")
+CONFIRMATION_KEYS = ("done", "reason")
 
 
 @dataclass
@@ -41,6 +47,7 @@ class AnswerSet:
     path: str = "<answers>"
     flow_id: str | None = None
     agent: str | None = None
+    today: date | None = None  # the call's date, when the file fixes it
     positions: PositionIndex | None = None
     loc_prefix: tuple[Any, ...] = ("answers",)
     _used: dict[str, int] = field(default_factory=dict)
@@ -63,7 +70,7 @@ class AnswerSet:
     def next_for(self, prompt: Prompt) -> tuple[Any, int]:
         """The next unused answer for the prompt's question, and its index."""
         values = self.answers.get(prompt.field_id)
-        node = prompt.node_id
+        node = shown(prompt.node_id)
         if values is None:
             raise AnswersError(
                 f"{self.path}: no answer for '{prompt.field_id}' ({prompt.question.prompt}) asked at node {node}"
@@ -84,10 +91,28 @@ class AnswerSet:
             self._used[field_id] -= 1
 
     def check_known(self, flow: Flow, index: FlowIndex) -> None:
-        """Refuse answers to questions the flow does not have (likely typos)."""
+        """Refuse answers to questions the flow does not have (likely typos),
+        and a mapping as the answer to anything but a checklist confirmation."""
         problems = []
-        for key in self.answers:
-            if key not in index.questions:
+        for key, values in self.answers.items():
+            question = index.questions.get(key)
+            if question is not None and not isinstance(question, Confirmation):
+                for i, value in enumerate(values):
+                    if isinstance(value, dict):
+                        loc = (*self.loc_prefix, key) if len(values) == 1 else (*self.loc_prefix, key, i)
+                        line, col = self.positions.locate(loc, at_key=False) if self.positions else (1, 1)
+                        problems.append(
+                            Diagnostic(
+                                self.path,
+                                line,
+                                col,
+                                INVALID_VALUE,
+                                Severity.ERROR,
+                                f"the answer to '{key}' should be text, not a mapping "
+                                "({done, reason} answers a checklist confirmation)",
+                            )
+                        )
+            if question is None:
                 hint = did_you_mean(key, index.questions)
                 line, col = self.positions.locate((*self.loc_prefix, key)) if self.positions else (1, 1)
                 problems.append(
@@ -131,11 +156,14 @@ def parse_answers_document(data: Any, text: str, path: str, loc_prefix: Sequence
         raise problem((*loc_prefix, "answers"), INVALID_VALUE, "'answers' should be a mapping of field id: answer")
     for key, value in answers.items():
         items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, (dict, list)):
-                raise problem(
-                    (*loc_prefix, "answers", key), INVALID_VALUE, f"the answer to '{key}' should be text, not a {type(item).__name__}"
-                )
+        for i, item in enumerate(items):
+            where = (*loc_prefix, "answers", key) if not isinstance(value, list) else (*loc_prefix, "answers", key, i)
+            if isinstance(item, list):
+                raise problem(where, INVALID_VALUE, f"the answer to '{key}' should be text, not a list inside a list")
+            if isinstance(item, dict):
+                message = confirmation_problem(item)
+                if message is not None:
+                    raise problem(where, INVALID_VALUE, f"the answer to '{key}': {message}")
     agent = data.get("agent")
     flow_id = data.get("flow")
     return AnswerSet.from_mapping(
@@ -143,9 +171,45 @@ def parse_answers_document(data: Any, text: str, path: str, loc_prefix: Sequence
         path=path,
         flow_id=str(flow_id) if flow_id is not None else None,
         agent=str(agent) if agent is not None else None,
+        today=_today(data, problem, loc_prefix),
         positions=positions,
         loc_prefix=(*loc_prefix, "answers"),
     )
+
+
+def confirmation_problem(item: dict[Any, Any]) -> str | None:
+    """What is wrong with a {done, reason} answer, or None."""
+    unknown = [str(k) for k in item if k not in CONFIRMATION_KEYS]
+    if unknown:
+        hint = did_you_mean(unknown[0], CONFIRMATION_KEYS)
+        return (
+            f"an answer is text; a mapping answers a checklist confirmation, {{done: no, reason: ...}}, "
+            f"and has no key '{unknown[0]}'{hint}"
+        )
+    if "done" not in item:
+        return "a checklist confirmation needs done: yes, or done: no with a reason"
+    for key in CONFIRMATION_KEYS:
+        if isinstance(item.get(key), (dict, list)):
+            return f"'{key}' should be text"
+    return None
+
+
+def parse_today(text: object) -> date | None:
+    """The date of a `today:` key (YYYY-MM-DD), or None when it is not one."""
+    return calendar_day(text.strip()) if isinstance(text, str) else None
+
+
+def _today(data: dict[Any, Any], problem: Any, loc_prefix: Sequence[Any]) -> date | None:
+    if data.get("today") is None:
+        return None
+    day = parse_today(data["today"])
+    if day is None:
+        raise problem(
+            (*loc_prefix, "today"),
+            INVALID_VALUE,
+            f"today: '{data['today']}' is not a date: write it YYYY-MM-DD, e.g. 2026-11-23",
+        )
+    return day
 
 
 def load_answers(path: str) -> AnswerSet:

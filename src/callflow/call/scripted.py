@@ -8,6 +8,7 @@ from callflow.call.answers import AnswerSet
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
 from callflow.flow.errors import AnswersError
+from callflow.flow.procedures import shown
 
 
 class ScriptedFrontEnd:
@@ -29,6 +30,6 @@ class ScriptedFrontEnd:
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
         field_id, index = self._last or (prompt.field_id, 0)
         raise AnswersError(
-            f"{self.answers.where(field_id, index)}: the answer to '{field_id}' at node {prompt.node_id} "
+            f"{self.answers.where(field_id, index)}: the answer to '{field_id}' at node {shown(prompt.node_id)} "
             f"does not fit: {message}"
         )

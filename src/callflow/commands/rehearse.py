@@ -130,7 +130,7 @@ def _replay(console: Console, scenario: LoadedScenario, flow: LoadedFlow, agent:
     from callflow.call.driver import drive
     from callflow.call.engine import Session
     from callflow.call.summary import summarize
-    from callflow.terminal.rehearsal import ReplayFrontEnd, scenario_today
+    from callflow.terminal.rehearsal import ReplayFrontEnd
     from callflow.terminal.summaryview import summary_renderable
     from callflow.testing.expectations import check_expectations
     from callflow.testing.invariants import check_invariants
@@ -139,7 +139,7 @@ def _replay(console: Console, scenario: LoadedScenario, flow: LoadedFlow, agent:
     console.print(Rule(Text(f"Rehearsal: {scenario.name}", style="bold"), style="magenta"))
     if scenario.scenario.description:
         console.print(Text(scenario.scenario.description, style="italic"))
-    session = Session(flow.flow, flow.index, agent=agent, today=scenario_today(scenario))
+    session = Session(flow.flow, flow.index, agent=agent, today=scenario.today)
     try:
         drive(session, ReplayFrontEnd(console, scenario.answer_set(), pause))
     except _Stop:

@@ -189,6 +189,7 @@ def _go_on(
             loaded.flow,
             loaded.index,
             agent=session_agent,
+            today=record.today,
             undone=record.undone(),
             secrets=source,
             on_replayed=lambda prompt: _use_up(answer_set, prompt),

@@ -28,7 +28,9 @@ on with `callflow resume`.
 At the end the summary (path, ticket, invoice, payments, notifications,
 follow-ups, notes, duration) is shown and saved as JSON and Markdown in the
 receipts folder (--receipts-dir, by default the sessions folder). With
---answers FILE the same walk takes its answers from a file.
+--answers FILE the same walk takes its answers from a file, which may fix
+the call's date with `today: YYYY-MM-DD`. The call's date is journalled, so
+a resume on another day computes the same dates.
 """
 
 
@@ -83,7 +85,7 @@ def _run_scripted(
     loaded = _load(flow)
     answer_set = load_answers(str(answers_path))
     answer_set.check_known(loaded.flow, loaded.index)
-    session = Session(loaded.flow, loaded.index, agent=agent or answer_set.agent)
+    session = Session(loaded.flow, loaded.index, agent=agent or answer_set.agent, today=answer_set.today)
     call = CallRecorder.start(loaded, session, sessions_dir, journal=save, receipts_dir=receipts_dir)
     drive_call(session, ScriptedFrontEnd(answer_set), call, console=None, save=save, as_json=as_json, live=False)
 

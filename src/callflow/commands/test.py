@@ -16,15 +16,19 @@ HELP = """Run every scenario found and check what each call produces.
 
 PATH is a folder (searched for <flow>.scenarios/ folders), a flow file (runs
 its <flow>.scenarios/) or a scenario file; the default is ./flows/. Each
-scenario drives the flow with its answers and compares the path, outcome,
-ticket, invoice, payments and notifications with its expectations; every
-call is also checked for blanks shown, payments before invoice lines,
-missing required ticket fields and totals that do not add up.
+scenario drives the flow with its answers (on its `today:`, if it says one)
+and compares the path, outcome, ticket, invoice, payments, refunds,
+notifications, follow-ups, checklist and computed values with its
+expectations; every call is also checked for blanks shown, missing required
+ticket fields, amounts that do not add up or go below zero, refunds beyond
+what was owed, and checklist items not done without a reason.
 
 One line per scenario, the differences under each failure, and a closing
 `N passed, N failed`. --coverage adds, per flow, the nodes, edges (choose
-options, routes, next) and ends the passing scenarios reached; --fail-under
-PCT fails when a flow's edges and ends are less covered than that.
+options, routes, next, calls and returns of procedures, at_most limits; a
+procedure's edges once however many nodes call it) and ends the passing
+scenarios reached; --fail-under PCT fails when a flow's edges and ends are
+less covered than that.
 
 Exit codes: 0 all passed; 1 a scenario failed, none was found, or coverage is
 under --fail-under; 3 a scenario or flow cannot be loaded. Format of scenario

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import user_errors
+from callflow.commands._common import TodayOption, day_of, user_errors
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -23,16 +24,21 @@ if TYPE_CHECKING:
 HELP = """Walk a flow many times and check the rules every call must keep.
 
 With --random: K walks (--count) with random choices and made-up valid
-answers (text matching the field's pattern, amounts within min and max),
-seeded so that --seed N gives the same walks every time. Without --random:
-one walk along each route that `callflow paths` lists.
+answers (text matching the field's pattern; numbers, amounts, durations and
+dates within their min and max; checklist items done, or not done with a
+reason), seeded so that --seed N gives the same walks every time. Without
+--random: one walk along each route that `callflow paths` lists. Walks run on
+the call's date --today (default 2026-11-23, fixed so that a seed repeats).
 
 Every walk is checked: it ends (within --max-answers answers); no blank
-placeholder is shown; no invoice line is added after a payment; every end
-has the required ticket fields once a ticket was started; the invoice total
-equals its lines plus the past-due balance. A failing walk is printed as a
-scenario file that reproduces it: save it next to the flow and `callflow
-test` fails until the flow is fixed.
+placeholder is shown; every end has the required ticket fields once a ticket
+was started; after every answer the invoice adds up (total = lines +
+past-due balance, paid = payments, refunded = refunds); due and refund_due
+are never negative and paid - refunded - total = refund_due - due; no payment
+or refund is negative and no refund pays back more than was owed; a
+checklist item not done says why. Several payments in one call are normal. A
+failing walk is printed as a scenario file that reproduces it: save it next
+to the flow and `callflow test` fails until the flow is fixed.
 
 Exit codes: 0 every walk kept the rules; 1 a walk failed; 3 the flow cannot
 be loaded.
@@ -59,13 +65,16 @@ def walk(
         int, typer.Option("--max-answers", min=1, help="A walk that needs more answers has not ended.")
     ] = 500,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+    today: TodayOption = None,
 ) -> None:
     with user_errors():
+        from callflow.call.valuegen import WALK_TODAY
         from callflow.flow.loadedflow import load_flow
         from callflow.testing.coverage import FlowCoverage
 
+        day = day_of(today, WALK_TODAY)
         loaded = load_flow(str(flow))
-        coverage = FlowCoverage.of(loaded.flow, loaded.path)
+        coverage = FlowCoverage.of(loaded)
         if random_walks:
             # Imported here: secrets pulls in hashlib, which `callflow --help` need not pay for.
             import secrets
@@ -73,10 +82,10 @@ def walk(
             from callflow.testing.randomwalk import random_walks as run_random
 
             chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
-            walks = run_random(loaded, chosen_seed, count, max_answers=max_answers)
+            walks = run_random(loaded, chosen_seed, count, max_answers=max_answers, today=day)
             title = f"{len(walks)} random walks, seed {chosen_seed}"
         else:
-            walks = _route_walks(loaded)
+            walks = _route_walks(loaded, day)
             chosen_seed = None
             title = f"{len(walks)} walks, one per route"
         for one in walks:
@@ -89,7 +98,7 @@ def walk(
             raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
-def _route_walks(loaded: LoadedFlow) -> list[WalkResult]:
+def _route_walks(loaded: LoadedFlow, today: date) -> list[WalkResult]:
     """Each listed route walked with the answers found for it."""
     from callflow.call.summary import summarize
     from callflow.call.valuegen import Telling
@@ -98,7 +107,7 @@ def _route_walks(loaded: LoadedFlow) -> list[WalkResult]:
     from callflow.testing.randomwalk import WalkResult
     from callflow.testing.routesearch import find_answers
 
-    telling = Telling.of(loaded.flow)
+    telling = Telling.of(loaded.flow, today)
     walks = []
     for number, route in enumerate(enumerate_routes(loaded.flow).routes, start=1):
         found = find_answers(loaded.flow, loaded.index, route, telling, check_decided=False)

@@ -20,6 +20,7 @@ from callflow.call.cardmask import mask_card_numbers
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Answered
 from callflow.flow.errors import ReceiptError
+from callflow.flow.procedures import shown
 from callflow.record.diskio import describe_os_error
 from callflow.record.journal import Journal, now_iso
 
@@ -43,8 +44,8 @@ def where_next(session: Session) -> dict[str, str | None]:
     """Where the call waits now, for the journal (and `sessions list`)."""
     prompt = session.prompt
     if prompt is None:
-        return {"next_node": session.current_node(), "next_field": None}
-    return {"next_node": prompt.node_id, "next_field": prompt.field_id}
+        return {"next_node": shown(session.current_node()), "next_field": None}
+    return {"next_node": shown(prompt.node_id), "next_field": prompt.field_id}
 
 
 def sessions_dir_option(sessions_dir: Path) -> str:
@@ -100,6 +101,8 @@ class CallRecorder:
             details: dict[str, Any] = {
                 "flow_abspath": os.path.abspath(loaded.path),
                 "started_at": call.started_at,
+                # The call's date, fixed at its start: a resume or replay computes with the same `today`.
+                "today": session.today.isoformat(),
                 **where_next(session),
             }
             call.journal = Journal.create(
@@ -139,7 +142,7 @@ class CallRecorder:
     def noted(self, prompt: Prompt | None, text: str) -> str:
         """Keep the director's note (card numbers masked); returns it as kept."""
         kept = mask_card_numbers(text.strip())
-        node = prompt.node_id if prompt is not None else (self.session.current_node() if self.session else "")
+        node = shown(prompt.node_id) if prompt is not None else (shown(self.session.current_node()) if self.session else "")
         question = prompt.field_id if prompt is not None else None
         self.notes.append({"node": node, "field": question, "text": kept, "at": now_iso()})
         if self.journal is not None:
@@ -225,7 +228,7 @@ def save_call(call: CallRecorder, session: Session, *, save: bool) -> SavedCall:
         call._check(
             call.journal.ended(
                 data["outcome"],
-                node=session.current_node(),
+                node=shown(session.current_node()),
                 duration_seconds=data["duration_seconds"],
                 receipt=data,
             )

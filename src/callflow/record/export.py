@@ -43,7 +43,7 @@ def rebuild(record: JournalRecord, load_flow: Callable[[], LoadedFlow]) -> Rebui
         warnings.append(f"journal line(s) {', '.join(map(str, record.damaged))} could not be read and were skipped")
     if record.flow_sha256 is not None and flow_digest(loaded.text) != record.flow_sha256:
         warnings.append(f"the flow file {loaded.path} has changed since the call; it is replayed on the changed flow")
-    result = replay(record.answers(), loaded.flow, loaded.index, agent=record.agent)
+    result = replay(record.answers(), loaded.flow, loaded.index, agent=record.agent, today=record.today)
     if result.waiting_for_secret is not None:
         warnings.append(
             f"the replay stops at the secret '{result.waiting_for_secret}', which a later step needs and which is "

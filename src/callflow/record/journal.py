@@ -5,10 +5,13 @@ One JSON object per line, in `<sessions dir>/journal/<session id>.jsonl`:
 
     {"event": "start", "format": 1, "session": "...", "flow_path": "flows/x.yaml",
      "flow_abspath": "/.../flows/x.yaml", "flow_id": "...", "flow_sha256": "...",
-     "agent": "Dana", "next_node": "D-2-1", "next_field": "existing_member", "at": "..."}
+     "agent": "Dana", "today": "2026-11-23", "next_node": "D-2-1", "next_field": "existing_member",
+     "at": "..."}
     {"event": "answer", "node": "D-2-1", "field": "existing_member", "value": "yes",
      "next_node": "D-2-5", "next_field": "member_plan", "at": "..."}
     {"event": "answer", "node": "...", "field": "card", "secret": true, ...}
+    {"event": "answer", "node": "...", "field": "admin_logged_out", "value": false,
+     "reason": "customer still working", ...}   a checklist item not done, and why
     {"event": "back", "node": "...", "field": "...", ...}        the last answer undone
     {"event": "note", "node": "...", "field": "...", "text": "..."}
     {"event": "stopped", "reason": "ctrl-c" | "SIGHUP" | "SIGTERM" | "input closed"}
@@ -23,6 +26,11 @@ written whole with one write() and fsynced; the folder is fsynced when the
 file is created. If a write fails (a full disk), the file is cut back to its
 last whole line and the event is kept in memory and written, in order,
 before the next one, so the file is always the call's beginning.
+
+Nodes are written as a person reads them (`pay/P-1` for a node of procedure
+`pay`), as receipts name them. `today` is the call's date, fixed when it starts, so that a resume (or an
+export) the next day computes the same dates and the same conditions. A
+journal written before it existed is read with the date of its start's `at`.
 
 Reading a journal back is callflow.record.journalread.
 """
@@ -42,6 +50,7 @@ from typing import Any
 
 from callflow.call.events import Answered
 from callflow.flow.errors import CallflowError, ExitCode
+from callflow.flow.procedures import shown
 from callflow.record.diskio import describe_os_error, fsync_dir, write_all
 from callflow.record.signals import deferred
 
@@ -244,15 +253,17 @@ class Journal:
     # -- the events ----------------------------------------------------------
 
     def answered(self, answer: Answered, **details: Any) -> bool:
-        record: dict[str, Any] = {"event": "answer", "node": answer.node_id, "field": answer.field_id}
+        record: dict[str, Any] = {"event": "answer", "node": shown(answer.node_id), "field": answer.field_id}
         if answer.secret:
             record["secret"] = True
         else:
             record["value"] = journal_value(answer.value)
+            if answer.reason is not None:
+                record["reason"] = answer.reason
         return self.write({**record, **details})
 
     def went_back(self, undone: Answered, **details: Any) -> bool:
-        return self.write({"event": "back", "node": undone.node_id, "field": undone.field_id, **details})
+        return self.write({"event": "back", "node": shown(undone.node_id), "field": undone.field_id, **details})
 
     def noted(self, node_id: str, field_id: str | None, text: str) -> bool:
         return self.write({"event": "note", "node": node_id, "field": field_id, "text": text})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,21 @@ class JournalRecord:
                 return str(event["flow_sha256"])
         sha = self.start.get("flow_sha256")
         return str(sha) if sha else None
+
+    @property
+    def today(self) -> date | None:
+        """The call's date: journalled at its start, or (a journal from before
+        that) the local date of the start record's time; None if neither reads."""
+        written = self.start.get("today")
+        if isinstance(written, str):
+            try:
+                return date.fromisoformat(written)
+            except ValueError:
+                pass
+        moment = _parse_time(self.start.get("at"))
+        if moment is None:
+            return None
+        return moment.astimezone().date() if moment.tzinfo is not None else moment.date()
 
     @property
     def started_at(self) -> str:

@@ -17,23 +17,30 @@ Two things can stop an answer from being replayed:
   everywhere). A secret a step needs is taken from the secret source (an
   answers file, or the director asked again); without one the replay stops
   there.
+
+The call's date (`today`) is the one journalled at its start, so conditions
+and dates come out as they did; a checklist item journalled not done is given
+again with its reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from callflow.call.engine import Prompt, Session
+from callflow.call.flowreads import flow_conditions
 from callflow.call.summary import REDACTED
-from callflow.call.valuegen import CannotAnswer, example_answer, flow_conditions
+from callflow.call.valuegen import CannotAnswer, example_answer
 from callflow.call.values import InvalidAnswer, parse_answer
 from callflow.flow import expressions as conditions
 from callflow.flow.errors import FlowError
 from callflow.flow.index import FlowIndex
 from callflow.flow.invoicesteps import PastDueStep, PaymentStep
 from callflow.flow.model import Flow
+from callflow.flow.procedures import shown as shown_node
 
 AFTER_MISFIT = "not replayed: it comes after an answer that no longer fits"
 
@@ -95,12 +102,24 @@ def values_needed(flow: Flow) -> set[str]:
     return needed
 
 
+def journalled_answer(event: dict[str, Any]) -> object:
+    """The answer of a journal event as the engine takes it again: a checklist
+    item not done comes back with its reason."""
+    value = event.get("value")
+    reason = event.get("reason")
+    if value is False and isinstance(reason, str):
+        return {"done": "no", "reason": reason}
+    return value
+
+
 def shown(event: dict[str, Any]) -> str:
     if event.get("secret"):
         return REDACTED
     value = event.get("value")
     if value is None:
         return "(empty)"
+    if isinstance(event.get("reason"), str):
+        return f"not done: {event['reason']}"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return repr(str(value)) if isinstance(value, str) else str(value)
@@ -112,17 +131,19 @@ def replay(
     index: FlowIndex | None = None,
     *,
     agent: str | None = None,
+    today: date | None = None,
     undone: dict[str, Any] | None = None,
     secrets: SecretSource | None = None,
     on_replayed: Callable[[Prompt], None] | None = None,
 ) -> Replay:
     """Give the journalled answers to a new session, in order.
 
-    `undone` is the answer the journal's last back undid: it is offered
-    again at its prompt, as it was before the stop. `on_replayed` is told of
-    each prompt answered from the journal (an answers file skips it).
+    `today` is the call's date (the journal's). `undone` is the answer the
+    journal's last back undid: it is offered again at its prompt, as it was
+    before the stop. `on_replayed` is told of each prompt answered from the
+    journal (an answers file skips it).
     """
-    session = Session(flow, index, agent=agent)
+    session = Session(flow, index, agent=agent, today=today)
     result = Replay(session)
     source = secrets or SecretSource()
     needed: set[str] | None = None
@@ -131,9 +152,9 @@ def replay(
         field_id = str(event.get("field"))
         reason: str | None = None
         if prompt is None:
-            reason = f"the flow now ends before it (at {session.current_node()})"
+            reason = f"the flow now ends before it (at {shown_node(session.current_node())})"
         elif prompt.field_id != field_id:
-            reason = f"the flow now asks '{prompt.field_id}' here (at {prompt.node_id})"
+            reason = f"the flow now asks '{prompt.field_id}' here (at {shown_node(prompt.node_id)})"
         if reason is None and prompt is not None:
             if event.get("secret"):
                 if needed is None:
@@ -142,7 +163,7 @@ def replay(
                 if result.waiting_for_secret is not None:
                     return result
             else:
-                value = event.get("value")
+                value = journalled_answer(event)
             if reason is None:
                 try:
                     session.answer(value)
@@ -174,7 +195,7 @@ def _secret_answer(
         return given, None
     if not needed:
         try:
-            stand_in = example_answer(prompt.field_id, prompt.question, session.flow.currency)
+            stand_in = example_answer(prompt.field_id, prompt.question, session.flow.currency, session.today)
         except CannotAnswer:
             stand_in = None
         if stand_in is not None:
@@ -187,7 +208,7 @@ def _secret_answer(
         typed = source.ask(session, prompt)
         try:
             # Checked here, so a refused secret is asked again, not a misfit.
-            parse_answer(prompt.question, typed, session.flow.currency)
+            parse_answer(prompt.question, typed, session.flow.currency, session.today)
         except InvalidAnswer as exc:
             if source.rejected is not None:
                 source.rejected(session, prompt, str(exc))
@@ -202,7 +223,7 @@ def _offer_undone(session: Session, undone: dict[str, Any] | None) -> None:
     if undone is None or undone.get("secret") or prompt is None or prompt.field_id != undone.get("field"):
         return
     try:
-        session.answer(undone.get("value"))
+        session.answer(journalled_answer(undone))
     except (InvalidAnswer, FlowError):
         return
     session.back()

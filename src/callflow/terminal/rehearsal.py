@@ -28,7 +28,6 @@ from callflow.call.events import Event
 from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import summarize
 from callflow.call.values import InvalidAnswer, Value, check_answer, display_value, parse_answer
-from callflow.flow.dates import calendar_day
 from callflow.flow.errors import AnswersError
 from callflow.flow.index import Confirmation
 from callflow.flow.loadedflow import LoadedFlow
@@ -40,18 +39,9 @@ from callflow.terminal.screen import show_session_events, words
 from callflow.testing.scenario import LoadedScenario
 
 
-def scenario_today(scenario: LoadedScenario) -> date | None:
-    """The call's date the scenario sets (`today:`), if it sets one."""
-    # LoadedScenario.today comes with scenario dates (testing layer, issue 10).
-    found = getattr(scenario, "today", None)
-    if found is None or isinstance(found, date):
-        return found
-    return calendar_day(str(found))
-
-
 def reference_walk(scenario: LoadedScenario, flow: LoadedFlow, agent: str | None, today: date | None = None) -> Session:
     """The scenario's own call: its answers through the engine."""
-    session = Session(flow.flow, flow.index, agent=agent, today=today or scenario_today(scenario))
+    session = Session(flow.flow, flow.index, agent=agent, today=today or scenario.today)
     drive(session, ScriptedFrontEnd(scenario.answer_set()))
     return session
 

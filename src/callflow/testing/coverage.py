@@ -3,7 +3,10 @@
 Reached items are read from what the engine emitted (`NodeEntered.via` names
 the edge taken, `Ended` the end), never re-derived from the flow. A flow's
 coverage percentage counts its edges and ends: 100 % means every option,
-every route and every end was walked at least once.
+every route, every call, return and limit and every end was walked at least
+once. They are counted as the author wrote them (callflow.testing.authored):
+a procedure's inner edges once however many nodes call it, each call site's
+call on its own.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from typing import Any
 
 from callflow.call.engine import Session
 from callflow.call.events import Ended, NodeEntered, Via
-from callflow.flow.model import Flow
-from callflow.testing.edges import Edge, end_nodes, flow_edges
+from callflow.flow.loadedflow import LoadedFlow
+from callflow.flow.procedures import shown
+from callflow.testing.authored import AuthoredEdge, authored_edges, authored_ends, authored_nodes
 
 
 @dataclass(frozen=True)
 class Reached:
-    """What one walk reached."""
+    """What one walk reached: nodes and ends as a person reads them, the
+    edges of the flat flow it took."""
 
     nodes: frozenset[str]
     edges: frozenset[Via]
@@ -36,11 +41,11 @@ def reached_by(session: Session) -> Reached:
     for frame in session.frames:
         for event in frame.events:
             if isinstance(event, NodeEntered):
-                nodes.add(event.node_id)
+                nodes.add(shown(event.node_id))
                 if event.via is not None:
                     edges.add(Via(*event.via))
             elif isinstance(event, Ended):
-                ends.add(event.node_id)
+                ends.add(shown(event.node_id))
     return Reached(frozenset(nodes), frozenset(edges), frozenset(ends))
 
 
@@ -68,7 +73,7 @@ class FlowCoverage:
     flow_id: str
     path: str
     nodes: list[str]
-    edges: list[Edge]
+    edges: list[AuthoredEdge]
     ends: list[str]
     walks: int = 0
     reached_nodes: set[str] = field(default_factory=set)
@@ -76,8 +81,8 @@ class FlowCoverage:
     reached_ends: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, flow: Flow, path: str) -> FlowCoverage:
-        return cls(flow.id, path, list(flow.nodes), flow_edges(flow), end_nodes(flow))
+    def of(cls, loaded: LoadedFlow) -> FlowCoverage:
+        return cls(loaded.flow.id, loaded.path, authored_nodes(loaded), authored_edges(loaded), authored_ends(loaded))
 
     def add(self, reached: Reached) -> None:
         self.walks += 1
@@ -91,7 +96,10 @@ class FlowCoverage:
 
     @property
     def edge_count(self) -> Count:
-        return Count(sum(1 for e in self.edges if e.via in self.reached_edges), len(self.edges))
+        return Count(sum(1 for e in self.edges if self._taken(e)), len(self.edges))
+
+    def _taken(self, edge: AuthoredEdge) -> bool:
+        return not edge.vias.isdisjoint(self.reached_edges)
 
     @property
     def end_count(self) -> Count:
@@ -116,8 +124,8 @@ class FlowCoverage:
         return [n for n in self.nodes if n not in self.reached_nodes]
 
     @property
-    def missed_edges(self) -> list[Edge]:
-        return [e for e in self.edges if e.via not in self.reached_edges]
+    def missed_edges(self) -> list[AuthoredEdge]:
+        return [e for e in self.edges if not self._taken(e)]
 
     @property
     def missed_ends(self) -> list[str]:

@@ -3,8 +3,13 @@
 An edge is one way from a node to the next: each option of a `choose`, each
 route of `routes` (every `if` and the `else`), and each `next`. Two options
 that lead to the same node are two edges, because they are two different
-answers a scenario has to try. The engine names the edge it takes with a
-`Via` (node left, way on, index), which is how an edge is identified here.
+answers a scenario has to try. A node's `at_most` adds a `limit` edge: the
+way the call goes instead of entering the node once too often. The engine
+names the edge it takes with a `Via` (node left, way on, index), which is how
+an edge is identified here.
+
+These are the edges of the flat flow the engine walks (procedures copied per
+call site); callflow.testing.authored counts them as the author wrote them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 
 from callflow.call.events import Via
 from callflow.flow.model import ElseRoute, Flow, IfRoute, Node
+from callflow.flow.procedures import shown
 
 
 @dataclass(frozen=True)
@@ -20,7 +26,7 @@ class Edge:
     """One way on from `source` to `target`."""
 
     source: str
-    way: str  # "choose", "routes" or "next"
+    way: str  # "choose", "routes", "next" or "limit"
     index: int
     target: str
     question: str | None = None  # the choose id
@@ -28,6 +34,7 @@ class Edge:
     answer_label: str | None = None  # the option's label (choose)
     condition: str | None = None  # the route's condition; None for else and next
     earlier: tuple[str, ...] = ()  # conditions of the routes before this one (all false when it is taken)
+    times: int | None = None  # a limit: how often the node may be entered
 
     @property
     def via(self) -> Via:
@@ -45,11 +52,14 @@ class Edge:
             return f"{self.question} = {shown}"
         if self.way == "routes":
             return f"if {self.condition}" if self.condition is not None else "else"
+        if self.way == "limit":
+            times = self.times or 0
+            return f"at most {times} time{'s' if times != 1 else ''}"
         return "next"
 
     def describe(self) -> str:
-        """`D-2-6 → D-2-14 (if past_due_amount > 0)`."""
-        return f"{self.source} → {self.target} ({self.decision()})"
+        """`D-2-6 → D-2-14 (if past_due_amount > 0)`, node ids as a person reads them."""
+        return f"{shown(self.source)} → {shown(self.target)} ({self.decision()})"
 
 
 def node_edges(node_id: str, node: Node) -> list[Edge]:
@@ -75,9 +85,23 @@ def node_edges(node_id: str, node: Node) -> list[Edge]:
     return []
 
 
-def flow_edges(flow: Flow) -> list[Edge]:
-    """Every edge of the flow, node by node in file order."""
-    return [edge for node_id, node in flow.nodes.items() for edge in node_edges(node_id, node)]
+def limit_edge(node_id: str, node: Node) -> Edge | None:
+    """Where the call goes instead of entering the node once too often."""
+    if node.at_most is None:
+        return None
+    return Edge(node_id, "limit", 0, node.at_most.then, times=node.at_most.times)
+
+
+def flow_edges(flow: Flow, *, limits: bool = False) -> list[Edge]:
+    """Every edge of the flow, node by node in file order (with `limits`, the
+    limit edges of `at_most` too)."""
+    edges: list[Edge] = []
+    for node_id, node in flow.nodes.items():
+        limit = limit_edge(node_id, node) if limits else None
+        if limit is not None:
+            edges.append(limit)
+        edges += node_edges(node_id, node)
+    return edges
 
 
 def end_nodes(flow: Flow) -> list[str]:

@@ -8,57 +8,28 @@ lines that show where they part. Nothing here prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from callflow.call.events import InvoiceLine, Notified, PaymentTaken
+from callflow.call.events import InvoiceLine
 from callflow.call.summary import Summary
-from callflow.flow.money import format_money
-from callflow.testing.scenario import (
-    Expect,
-    ExpectedInvoice,
-    ExpectedLine,
-    ExpectedNotification,
-    ExpectedPayment,
+from callflow.testing.expectrecords import (
+    check_checklist,
+    check_follow_ups,
+    check_notifications,
+    check_payments,
+    check_values,
 )
+from callflow.testing.mismatch import Mismatch, Money, field_mismatches, quote, route_text
+from callflow.testing.scenario import INVOICE_AMOUNTS, Expect, ExpectedInvoice, ExpectedLine
 
-ARROW = " → "
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    """One expectation the call did not meet."""
-
-    loc: tuple[Any, ...]  # where the expectation is in the scenario file
-    what: str  # e.g. "invoice.total", "path"
-    message: str
-    expected: str | None = None
-    actual: str | None = None
-    detail: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "expectation": self.what,
-            "message": self.message,
-            "expected": self.expected,
-            "actual": self.actual,
-            "detail": list(self.detail),
-        }
-
-
-def _quote(text: str | None) -> str:
-    return "nothing" if text is None else f"'{text}'"
-
-
-def route_text(nodes: Sequence[str]) -> str:
-    return ARROW.join(nodes) if nodes else "(nothing)"
+__all__ = ["Mismatch", "check_expectations", "route_text"]
 
 
 def check_expectations(expect: Expect, summary: Summary) -> list[Mismatch]:
     """Every expectation the summary does not meet, in the order they are written."""
     found: list[Mismatch] = []
-    money = _Money(summary.invoice.currency)
+    money = Money(summary.invoice.currency)
     path = list(summary.path)
     if expect.path is not None:
         found += _whole_path(expect.path, path)
@@ -91,34 +62,18 @@ def check_expectations(expect: Expect, summary: Summary) -> list[Mismatch]:
     if expect.invoice is not None:
         found += _invoice(expect.invoice, summary, money)
     if expect.payments is not None:
-        found += _payments(expect.payments, summary.payments, money)
+        found += check_payments(("expect", "payments"), "payments", expect.payments, summary.payments, money)
+    if expect.refunds is not None:
+        found += check_payments(("expect", "refunds"), "refunds", expect.refunds, summary.refunds, money)
     if expect.notifications is not None:
-        found += _notifications(expect.notifications, summary.notifications)
+        found += check_notifications(expect.notifications, summary.notifications)
     if expect.follow_ups is not None:
-        actual_follow_ups = [f.text for f in summary.follow_ups]
-        if list(expect.follow_ups) != actual_follow_ups:
-            found.append(
-                Mismatch(
-                    ("expect", "follow_ups"),
-                    "follow_ups",
-                    f"expected {len(expect.follow_ups)} follow-up(s), got {len(actual_follow_ups)}"
-                    if len(expect.follow_ups) != len(actual_follow_ups)
-                    else "the follow-ups differ",
-                    detail=(
-                        *(f"expected: {t}" for t in expect.follow_ups),
-                        *(f"actual:   {t}" for t in actual_follow_ups),
-                    ),
-                )
-            )
+        found += check_follow_ups(expect.follow_ups, summary.follow_ups)
+    if expect.checklist is not None:
+        found += check_checklist(expect.checklist, summary.checklist)
+    if expect.values is not None:
+        found += check_values(expect.values, summary)
     return found
-
-
-class _Money:
-    def __init__(self, currency: str) -> None:
-        self.currency = currency
-
-    def __call__(self, amount: Decimal | None) -> str:
-        return "nothing" if amount is None else format_money(amount, self.currency)
 
 
 def _whole_path(expected: Sequence[str], actual: Sequence[str]) -> list[Mismatch]:
@@ -192,17 +147,23 @@ def _ticket(expected: dict[str, str | None], summary: Summary) -> list[Mismatch]
     return found
 
 
-def _line_text(line: InvoiceLine, money: _Money) -> str:
-    qty = f" × {line.quantity}" if line.quantity != 1 else ""
-    return f"{line.code} {line.name}{qty} {money(line.amount)}"
+def line_text(line: InvoiceLine, money: Money) -> str:
+    """`320 ADD-ON × 2 $40.00`, `credit Return of 2 bottles -$160.94`, `LAB Labour × 1.5 h $142.50`."""
+    unit = f" {line.unit}" if line.unit else ""
+    qty = f" × {_number(line.quantity)}{unit}" if line.quantity != 1 or unit else ""
+    return f"{line.code or line.kind} {line.name}{qty} {money(line.amount)}"
 
 
-def _invoice(expected: ExpectedInvoice, summary: Summary, money: _Money) -> list[Mismatch]:
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value != value.to_integral_value() else str(int(value))
+
+
+def _invoice(expected: ExpectedInvoice, summary: Summary, money: Money) -> list[Mismatch]:
     found: list[Mismatch] = []
     invoice = summary.invoice
     if expected.lines is not None:
         found += _lines(expected.lines, invoice.lines, money)
-    for key in ("subtotal", "past_due", "total", "paid", "due"):
+    for key in INVOICE_AMOUNTS:
         want: Decimal | None = getattr(expected, key)
         got: Decimal = getattr(invoice, key)
         if want is not None and want != got:
@@ -218,10 +179,10 @@ def _invoice(expected: ExpectedInvoice, summary: Summary, money: _Money) -> list
     return found
 
 
-def _lines(expected: Sequence[ExpectedLine], actual: Sequence[InvoiceLine], money: _Money) -> list[Mismatch]:
-    shown = tuple(f"actual:   {_line_text(line, money)}" for line in actual) or ("actual:   no lines",)
+def _lines(expected: Sequence[ExpectedLine], actual: Sequence[InvoiceLine], money: Money) -> list[Mismatch]:
+    shown = tuple(f"actual:   {line_text(line, money)}" for line in actual) or ("actual:   no lines",)
     if len(expected) != len(actual):
-        wanted = ", ".join(e.code for e in expected) or "none"
+        wanted = ", ".join(e.code or e.kind or e.name or "?" for e in expected) or "none"
         return [
             Mismatch(
                 ("expect", "invoice", "lines"),
@@ -234,102 +195,19 @@ def _lines(expected: Sequence[ExpectedLine], actual: Sequence[InvoiceLine], mone
         ]
     found = []
     for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
-        pairs: list[tuple[str, object, object, str, str]] = [
+        pairs = [
             ("code", want.code, got.code, str(want.code), str(got.code)),
-            ("name", want.name, got.name, _quote(want.name), _quote(got.name)),
-            ("quantity", want.quantity, got.quantity, str(want.quantity), str(got.quantity)),
+            ("kind", want.kind, got.kind, str(want.kind), got.kind),
+            ("name", want.name, got.name, quote(want.name), quote(got.name)),
+            (
+                "quantity",
+                want.quantity,
+                got.quantity,
+                _number(want.quantity) if want.quantity is not None else "",
+                _number(got.quantity),
+            ),
             ("unit_price", want.unit_price, got.unit_price, money(want.unit_price), money(got.unit_price)),
             ("amount", want.amount, got.amount, money(want.amount), money(got.amount)),
         ]
-        for key, want_value, got_value, want_text, got_text in pairs:
-            if want_value is not None and want_value != got_value:
-                found.append(
-                    Mismatch(
-                        ("expect", "invoice", "lines", i, key),
-                        f"invoice.lines[{i + 1}].{key}",
-                        f"expected {want_text}, got {got_text}",
-                        want_text,
-                        got_text,
-                    )
-                )
-    return found
-
-
-def _payment_text(payment: PaymentTaken, money: _Money) -> str:
-    parts = [money(payment.amount)]
-    if payment.method:
-        parts.append(payment.method)
-    if payment.note:
-        parts.append(f"({payment.note})")
-    return " ".join(parts) + f" at {payment.node_id}"
-
-
-def _payments(expected: Sequence[ExpectedPayment], actual: Sequence[PaymentTaken], money: _Money) -> list[Mismatch]:
-    if len(expected) != len(actual):
-        return [
-            Mismatch(
-                ("expect", "payments"),
-                "payments",
-                f"expected {len(expected)} payment(s), got {len(actual)}",
-                str(len(expected)),
-                str(len(actual)),
-                tuple(f"actual:   {_payment_text(p, money)}" for p in actual) or ("actual:   no payments",),
-            )
-        ]
-    found = []
-    for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
-        pairs: list[tuple[str, object, object, str, str]] = [
-            ("amount", want.amount, got.amount, money(want.amount), money(got.amount)),
-            ("method", want.method, got.method, _quote(want.method), _quote(got.method)),
-            ("note", want.note, got.note, _quote(want.note), _quote(got.note)),
-            ("node", want.node, got.node_id, str(want.node), got.node_id),
-        ]
-        for key, want_value, got_value, want_text, got_text in pairs:
-            if want_value is not None and want_value != got_value:
-                found.append(
-                    Mismatch(
-                        ("expect", "payments", i, key),
-                        f"payments[{i + 1}].{key}",
-                        f"expected {want_text}, got {got_text}",
-                        want_text,
-                        got_text,
-                    )
-                )
-    return found
-
-
-def _notification_text(notified: Notified) -> str:
-    return f"{notified.to}" + (f": {notified.message}" if notified.message else "") + f" at {notified.node_id}"
-
-
-def _notifications(expected: Sequence[ExpectedNotification], actual: Sequence[Notified]) -> list[Mismatch]:
-    if len(expected) != len(actual):
-        return [
-            Mismatch(
-                ("expect", "notifications"),
-                "notifications",
-                f"expected {len(expected)} notification(s), got {len(actual)}",
-                str(len(expected)),
-                str(len(actual)),
-                tuple(f"actual:   {_notification_text(n)}" for n in actual) or ("actual:   no notifications",),
-            )
-        ]
-    found = []
-    for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
-        pairs: list[tuple[str, object, object]] = [
-            ("to", want.to, got.to),
-            ("message", want.message, got.message),
-            ("node", want.node, got.node_id),
-        ]
-        for key, want_value, got_value in pairs:
-            if want_value is not None and want_value != got_value:
-                found.append(
-                    Mismatch(
-                        ("expect", "notifications", i, key),
-                        f"notifications[{i + 1}].{key}",
-                        f"expected {_quote(str(want_value))}, got {_quote(None if got_value is None else str(got_value))}",
-                        str(want_value),
-                        None if got_value is None else str(got_value),
-                    )
-                )
+        found += field_mismatches(("expect", "invoice", "lines", i), f"invoice.lines[{i + 1}]", pairs)
     return found

@@ -3,12 +3,19 @@ walk and every scenario.
 
 - no blank placeholder is shown: every `{name}` in words, checklist items,
   notes, notifications and payments had a value when it was shown;
-- a payment never precedes an invoice line: nothing is added to the invoice
-  after money was taken;
 - every end has the required ticket fields once a ticket was started;
-- the invoice total equals the sum of its lines plus the past-due balance, as
-  the engine counted it while walking (the amounts said as `{total}` and
-  taken as payments), and what was paid equals the payments.
+- after every answer, the amounts the engine counted (said as `{total}`,
+  taken as payments) are those of the invoice so far: the total is the sum of
+  its lines plus the past-due balance, paid is the sum of the payments and
+  refunded the sum of the refunds;
+- what is due and what the invoice owes the customer (`refund_due`) are never
+  negative, and paid - refunded - total == refund_due - due;
+- no payment or refund is negative, and no refund pays back more than the
+  invoice owed the customer at that moment;
+- a checklist item confirmed not done always says why.
+
+Several payments in one call are normal: a payment settles what is due so
+far, and lines added after it are due next.
 
 Whether a walk ends is the walker's check (it bounds the number of answers).
 """
@@ -16,10 +23,13 @@ Whether a walk ends is the walker's check (it bounds the number of answers).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from callflow.call.actions import Totals
 from callflow.call.engine import Session
 from callflow.call.events import (
     Event,
@@ -27,7 +37,9 @@ from callflow.call.events import (
     LineAdded,
     Noted,
     Notified,
+    PastDueSet,
     PaymentTaken,
+    RefundGiven,
     Said,
     ToDo,
 )
@@ -35,13 +47,17 @@ from callflow.call.summary import Summary
 from callflow.flow.invoicesteps import PaymentStep
 from callflow.flow.model import Node
 from callflow.flow.money import ZERO, cents, format_money
+from callflow.flow.procedures import shown
 from callflow.flow.steps import DoStep, FollowUpStep, NoteStep, NotifyStep, SayStep
 from callflow.flow.templates import BLANK, Placeholder, parse_template
 
 BLANK_SHOWN = "blank-shown"
-PAYMENT_BEFORE_LINE = "payment-before-line"
 TICKET_INCOMPLETE = "ticket-incomplete"
 TOTAL_MISMATCH = "total-mismatch"
+BALANCE_MISMATCH = "balance-mismatch"
+NEGATIVE_AMOUNT = "negative-amount"
+REFUND_BEYOND_OWED = "refund-beyond-owed"
+REASON_MISSING = "reason-missing"
 NOT_ENDED = "not-ended"
 
 
@@ -54,11 +70,11 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        where = f"at {self.node_id}: " if self.node_id else ""
+        where = f"at {shown(self.node_id)}: " if self.node_id else ""
         return f"{where}{self.message} [{self.rule}]"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "node": self.node_id, "message": self.message}
+        return {"rule": self.rule, "node": shown(self.node_id) if self.node_id else None, "message": self.message}
 
 
 def _templates(node: Node, event: Event) -> list[str]:
@@ -146,23 +162,6 @@ def _shorten(text: str, width: int = 90) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _payment_before_line(session: Session) -> list[Violation]:
-    paid: PaymentTaken | None = None
-    for frame in session.frames:
-        for event in frame.events:
-            if isinstance(event, PaymentTaken) and paid is None:
-                paid = event
-            elif isinstance(event, LineAdded) and paid is not None:
-                return [
-                    Violation(
-                        PAYMENT_BEFORE_LINE,
-                        event.node_id,
-                        f"item {event.line.code} is added to the invoice after the payment taken at {paid.node_id}",
-                    )
-                ]
-    return []
-
-
 def _ticket_complete(summary: Summary) -> list[Violation]:
     if summary.ended and summary.ticket_started and summary.ticket_missing:
         end = summary.path[-1] if summary.path else None
@@ -176,35 +175,104 @@ def _ticket_complete(summary: Summary) -> list[Violation]:
     return []
 
 
-def _totals(session: Session, summary: Summary) -> list[Violation]:
-    currency = summary.invoice.currency
-    totals = session.totals
-    lines = cents(sum((line.amount for line in summary.invoice.lines), ZERO))
-    past_due = summary.invoice.past_due
-    paid = cents(sum((p.amount for p in summary.payments), ZERO))
+@dataclass
+class _Counted:
+    """The invoice as the events built it so far."""
+
+    subtotal: Decimal = ZERO
+    past_due: Decimal = ZERO
+    paid: Decimal = ZERO
+    refunded: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.past_due
+
+    @property
+    def owed_back(self) -> Decimal:
+        return max(ZERO, self.paid - self.refunded - self.total)
+
+
+def _money_rules(session: Session) -> list[Violation]:
+    """Every frame's amounts against the events so far; every payment and refund."""
+    currency = session.flow.currency
+
+    def money(amount: Decimal) -> str:
+        return format_money(amount, currency)
+
+    found: list[Violation] = []
+    counted = _Counted()
+    for frame in session.frames:
+        where = frame.prompt.node_id if frame.prompt is not None else session.current_node()
+        for event in frame.events:
+            if isinstance(event, LineAdded):
+                counted.subtotal += event.line.amount
+            elif isinstance(event, PastDueSet):
+                counted.past_due = event.amount
+            elif isinstance(event, PaymentTaken):
+                if event.amount < 0:
+                    found.append(Violation(NEGATIVE_AMOUNT, event.node_id, f"a payment of {money(event.amount)} is taken"))
+                counted.paid += event.amount
+            elif isinstance(event, RefundGiven):
+                if event.amount < 0:
+                    found.append(Violation(NEGATIVE_AMOUNT, event.node_id, f"a refund of {money(event.amount)} is given"))
+                elif event.amount > counted.owed_back:
+                    found.append(
+                        Violation(
+                            REFUND_BEYOND_OWED,
+                            event.node_id,
+                            f"a refund of {money(event.amount)} is given when the invoice owes the customer "
+                            f"{money(counted.owed_back)}",
+                        )
+                    )
+                counted.refunded += event.amount
+        found += _frame_totals(frame.totals, counted, where, money)
+        if found:
+            return found  # the first frame that goes wrong says it; the rest follows from it
+    return found
+
+
+def _frame_totals(totals: Totals, counted: _Counted, node_id: str | None, money: Callable[[Decimal], str]) -> list[Violation]:
     found = []
     checks = (
-        ("total", cents(totals.total), cents(lines + past_due), "the sum of its lines plus the past-due balance"),
-        ("paid", cents(totals.paid), paid, "the sum of the payments"),
+        ("total", totals.total, counted.total, "the sum of its lines plus the past-due balance"),
+        ("paid", totals.paid, counted.paid, "the sum of the payments"),
+        ("refunded", totals.refunded, counted.refunded, "the sum of the refunds"),
     )
-    for name, counted, expected, words in checks:
-        if counted != expected:
+    for name, engine, events, words in checks:
+        if cents(engine) != cents(events):
             found.append(
-                Violation(
-                    TOTAL_MISMATCH,
-                    session.current_node(),
-                    f"the invoice {name} is {format_money(counted, currency)} but {words} is "
-                    f"{format_money(expected, currency)}",
-                )
+                Violation(TOTAL_MISMATCH, node_id, f"the invoice {name} is {money(engine)} but {words} is {money(events)}")
             )
+    due, owed = totals.due, totals.refund_due
+    for name, amount in (("due", due), ("refund_due", owed)):
+        if amount < 0:
+            found.append(Violation(NEGATIVE_AMOUNT, node_id, f"{name} is {money(amount)}, below zero"))
+    if cents(totals.paid - totals.refunded - totals.total) != cents(owed - due):
+        found.append(
+            Violation(
+                BALANCE_MISMATCH,
+                node_id,
+                f"paid {money(totals.paid)} - refunded {money(totals.refunded)} - total {money(totals.total)} "
+                f"is not refund_due {money(owed)} - due {money(due)}",
+            )
+        )
     return found
+
+
+def _reasons(summary: Summary) -> list[Violation]:
+    return [
+        Violation(REASON_MISSING, item.node_id, f"the checklist item '{item.id}' is not done and says no reason")
+        for item in summary.checklist
+        if not item.done and not (item.reason or "").strip()
+    ]
 
 
 def check_invariants(session: Session, summary: Summary) -> list[Violation]:
     """Every rule the walk broke (an unfinished walk is checked as far as it went)."""
     return [
         *_shown_blanks(session),
-        *_payment_before_line(session),
         *_ticket_complete(summary),
-        *_totals(session, summary),
+        *_money_rules(session),
+        *_reasons(summary),
     ]

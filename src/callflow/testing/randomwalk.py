@@ -14,15 +14,18 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from callflow.call.driver import drive
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
+from callflow.call.flowreads import reads_today
 from callflow.call.summary import Summary, summarize
-from callflow.call.valuegen import CannotAnswer, Telling, random_answer
+from callflow.call.valuegen import WALK_TODAY, CannotAnswer, Telling, random_answer
 from callflow.flow.errors import FlowError
 from callflow.flow.loadedflow import LoadedFlow
+from callflow.flow.procedures import shown
 from callflow.testing.coverage import Reached, reached_by
 from callflow.testing.invariants import NOT_ENDED, check_invariants
 from callflow.testing.scenario import scenarios_folder_of
@@ -73,17 +76,17 @@ class _RandomFrontEnd:
 
     def ask(self, session: Session, prompt: Prompt) -> object:
         if len(self.given) >= self.max_answers:
-            raise _Stop(f"the call did not end within {self.max_answers} answers (still at {prompt.node_id})")
+            raise _Stop(f"the call did not end within {self.max_answers} answers (still at {shown(prompt.node_id)})")
         try:
             text = random_answer(prompt.field_id, prompt.question, self.rng, self.telling, self.currency)
         except CannotAnswer as exc:
-            raise _Stop(f"at {prompt.node_id}: {exc}") from None
+            raise _Stop(f"at {shown(prompt.node_id)}: {exc}") from None
         self.given.append((prompt.field_id, text))
         return text
 
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
         field_id, text = self.given[-1]
-        raise _Stop(f"at {prompt.node_id}: the made-up answer {text!r} to '{field_id}' was refused: {message}")
+        raise _Stop(f"at {shown(prompt.node_id)}: the made-up answer {text!r} to '{field_id}' was refused: {message}")
 
 
 def random_walk(
@@ -93,11 +96,12 @@ def random_walk(
     *,
     max_answers: int = DEFAULT_MAX_ANSWERS,
     telling: Telling | None = None,
+    today: date = WALK_TODAY,
 ) -> WalkResult:
-    """One seeded walk, checked."""
+    """One seeded walk on the call's date `today`, checked."""
     rng = random.Random(f"{seed}:{number}")
-    telling = telling if telling is not None else Telling.of(loaded.flow)
-    session = Session(loaded.flow, loaded.index, agent=WALK_AGENT)
+    telling = telling if telling is not None else Telling.of(loaded.flow, today)
+    session = Session(loaded.flow, loaded.index, agent=WALK_AGENT, today=today)
     front = _RandomFrontEnd(rng, telling, loaded.flow.currency, max_answers)
     problems: list[str] = []
     rules: list[str] = []
@@ -113,15 +117,18 @@ def random_walk(
     for violation in check_invariants(session, summary):
         problems.append(str(violation))
         rules.append(violation.rule)
-    origin = f"random walk {number} of `callflow walk {loaded.path} --random --seed {seed}`"
+    on_day = f" --today {today.isoformat()}" if today != WALK_TODAY else ""
+    origin = f"random walk {number} of `callflow walk {loaded.path} --random --seed {seed}{on_day}`"
     return WalkResult(number, seed, front.given, session, summary, problems, rules, origin)
 
 
 def random_walks(
-    loaded: LoadedFlow, seed: int, count: int, *, max_answers: int = DEFAULT_MAX_ANSWERS
+    loaded: LoadedFlow, seed: int, count: int, *, max_answers: int = DEFAULT_MAX_ANSWERS, today: date = WALK_TODAY
 ) -> list[WalkResult]:
-    telling = Telling.of(loaded.flow)
-    return [random_walk(loaded, seed, n, max_answers=max_answers, telling=telling) for n in range(1, count + 1)]
+    telling = Telling.of(loaded.flow, today)
+    return [
+        random_walk(loaded, seed, n, max_answers=max_answers, telling=telling, today=today) for n in range(1, count + 1)
+    ]
 
 
 def reproduction(walk: WalkResult, loaded: LoadedFlow) -> str:
@@ -148,4 +155,5 @@ def reproduction(walk: WalkResult, loaded: LoadedFlow) -> str:
         header=header,
         flow_ref=f"../{flow_path.name}",
         agent=WALK_AGENT,
+        today=walk.session.today.isoformat() if reads_today(loaded.flow) else None,
     )

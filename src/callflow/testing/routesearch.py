@@ -52,11 +52,19 @@ class FoundRoute:
 
 
 class _Walker:
-    def __init__(self, flow: Flow, index: FlowIndex, route: Route, telling: Telling, forced: dict[tuple[str, int], str]):
+    def __init__(
+        self,
+        flow: Flow,
+        index: FlowIndex,
+        route: Route,
+        telling: Telling,
+        forced: dict[tuple[str, int], str],
+    ):
         self.flow = flow
         self.index = index
         self.route = route
         self.expected = route.vias
+        self.deciding = route.deciding()
         self.telling = telling
         self.forced = forced
         self.problem: str | None = None
@@ -74,10 +82,10 @@ class _Walker:
 
     def options(self, session: Session, prompt: Prompt, pos: int) -> list[str]:
         if isinstance(prompt.question, Choose):
-            if pos < len(self.expected):
-                via = self.expected[pos]
-                if via.node_id == prompt.node_id and via.way == "choose":
-                    return [prompt.question.options[via.branch].key]
+            if pos < len(self.deciding):
+                edge = self.deciding[pos]
+                if edge.source == prompt.node_id and edge.way == "choose":
+                    return [prompt.question.options[edge.index].key]
             return []
         occurrence = sum(1 for a in session.answers() if a.field_id == prompt.field_id)
         forced = self.forced.get((prompt.field_id, occurrence))
@@ -90,7 +98,7 @@ class _Walker:
             return []
 
     def walk(self, budget: int) -> tuple[Session, list[str]] | None:
-        session = Session(self.flow, self.index, agent="Agent")
+        session = Session(self.flow, self.index, agent="Agent", today=self.telling.today)
         pos = self.consume(session.shown(), 0)
         if pos < 0:
             return None
@@ -137,8 +145,9 @@ def find_answers(
     budget: int = SEARCH_BUDGET,
     check_decided: bool = True,
 ) -> FoundRoute:
-    """Answers that walk the route, with each typed answer marked `decided`
-    when no other option of its yes/no or choice question takes the route."""
+    """Answers that walk the route (on the call's date `telling.today`), with
+    each typed answer marked `decided` when no other option of its yes/no or
+    choice question takes the route."""
     telling = telling if telling is not None else Telling.of(flow)
     walker = _Walker(flow, index, route, telling, {})
     walked = walker.walk(budget)
@@ -154,28 +163,21 @@ def find_answers(
         chosen = isinstance(question, Choose)
         decided = False
         if check_decided and not chosen and telling.decides(answered.field_id):
-            decided = _only_value(flow, index, route, telling, answered.field_id, occurrence, text, question, budget)
+            decided = _only_value(
+                walker, answered.field_id, occurrence, text, question, budget
+            )
         answers.append(RouteAnswer(answered.node_id, answered.field_id, question, text, chosen, decided))
     return FoundRoute(route, answers, session)
 
 
-def _only_value(
-    flow: Flow,
-    index: FlowIndex,
-    route: Route,
-    telling: Telling,
-    field_id: str,
-    occurrence: int,
-    value: str,
-    question: Question,
-    budget: int,
-) -> bool:
+def _only_value(base: _Walker, field_id: str, occurrence: int, value: str, question: Question, budget: int) -> bool:
     """Whether only `value` of a yes/no or choice question takes the route."""
-    if question_type(question) not in ("yesno", "choice"):
+    if question_type(question) not in ("yesno", "choice", "check"):
         return False
-    for other in candidate_answers(field_id, question, telling, flow.currency):
+    for other in candidate_answers(field_id, question, base.telling, base.flow.currency):
         if other == value:
             continue
-        if _Walker(flow, index, route, telling, {(field_id, occurrence): other}).walk(budget) is not None:
+        forced = {(field_id, occurrence): other}
+        if _Walker(base.flow, base.index, base.route, base.telling, forced).walk(budget) is not None:
             return False
     return True

@@ -21,160 +21,88 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from callflow.call.answers import AnswerSet, parse_answers_document
+from callflow.call.answers import AnswerSet, confirmation_problem, parse_answers_document, parse_today
 from callflow.flow.errors import FlowLoadError
 from callflow.flow.loader import INVALID_VALUE, MISSING_KEY, load_data, validate_data
-from callflow.flow.money import parse_amount
 from callflow.flow.positions import PositionIndex
-from callflow.flow.scalars import ITEM_CODE_PATTERN, NODE_ID_PATTERN
 from callflow.flow.yamlsource import load_problem
+from callflow.testing.expectmodels import (
+    INVOICE_AMOUNTS,
+    Expect,
+    ExpectedCheck,
+    ExpectedFollowUp,
+    ExpectedInvoice,
+    ExpectedLine,
+    ExpectedNotification,
+    ExpectedPayment,
+)
+from callflow.testing.scenariotypes import SCALAR_SCHEMA, DateText, Model, Text, parse_expected_amount
+
+__all__ = [
+    "INVOICE_AMOUNTS",
+    "Expect",
+    "ExpectedCheck",
+    "ExpectedFollowUp",
+    "ExpectedInvoice",
+    "ExpectedLine",
+    "ExpectedNotification",
+    "ExpectedPayment",
+    "LoadedScenario",
+    "Scenario",
+    "load_scenario",
+    "parse_expected_amount",
+]
 
 SCENARIOS_SUFFIX = ".scenarios"
 FLOW_SUFFIXES = (".yaml", ".yml")
 TODO_MARK = "TODO"
 _TODO = re.compile(r"^\s*TODO\b")
-_AMOUNT = re.compile(r"^\s*(?P<sign>[-+]?)\s*[$€£¥]?\s*(?P<number>[-+]?[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*(?:[A-Z]{3})?\s*$")
-
-
-def _amount(value: Any) -> Any:
-    """65.50, "65.50", "$65.50", "65.50 USD" -> Decimal('65.50')."""
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if not isinstance(value, str):
-        return value
-    match = _AMOUNT.match(value)
-    if match is None:
-        raise ValueError(f"'{value}' is not an amount (write it like 65.50 or $65.50)")
-    try:
-        amount = parse_amount(match.group("number"))
-    except ValueError:
-        raise ValueError(f"'{value}' is not an amount (write it like 65.50 or $65.50)") from None
-    return -amount if match.group("sign") == "-" else amount
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-NodeId = Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN), Field(description="A node id such as D-2-4.")]
-ItemCode = Annotated[str, StringConstraints(pattern=ITEM_CODE_PATTERN), Field(description="A catalog item code, e.g. 310.")]
-Text = Annotated[str, StringConstraints(min_length=1)]
-Amount = Annotated[
-    Decimal,
-    BeforeValidator(_amount),
-    WithJsonSchema({"type": ["number", "string"], "description": "An amount: 65.50, \"65.50\" or \"$65.50\"."}),
-]
-_SCALAR_SCHEMA = {"type": ["string", "number", "boolean", "null"]}
 
 
 def _answer(value: Any) -> Any:
-    """Text (None when empty), or a list of them for a question asked more than once."""
+    """Text (None when empty), a checklist confirmation {done, reason}, or a
+    list of them for a question asked more than once."""
     items = value if isinstance(value, list) else [value]
     for item in items:
-        if not (item is None or isinstance(item, str)):
-            kind = "a mapping" if isinstance(item, dict) else "a list inside a list" if isinstance(item, list) else "that"
+        if isinstance(item, dict):
+            problem = confirmation_problem(item)
+            if problem is not None:
+                raise ValueError(problem)
+        elif not (item is None or isinstance(item, str)):
+            kind = "a list inside a list" if isinstance(item, list) else "that"
             raise ValueError(
                 f"an answer is text (or a list of texts, one per time the question is asked), not {kind}"
             )
     return value
 
 
+_CONFIRMATION_SCHEMA = {
+    "type": "object",
+    "properties": {"done": SCALAR_SCHEMA, "reason": {"type": "string"}},
+    "required": ["done"],
+    "additionalProperties": False,
+    "description": "A checklist confirmation: {done: yes} or {done: no, reason: why not}.",
+}
+_ONE_ANSWER_SCHEMA = {"anyOf": [SCALAR_SCHEMA, _CONFIRMATION_SCHEMA]}
+
 AnswerValue = Annotated[
-    str | list[str | None] | None,
+    str | dict[str, str | None] | list[str | dict[str, str | None] | None] | None,
     BeforeValidator(_answer),
     WithJsonSchema(
         {
-            "anyOf": [_SCALAR_SCHEMA, {"type": "array", "items": _SCALAR_SCHEMA}],
-            "description": "The answer as the director would type or pick it (an option's label or value); "
-            "a list when the question is asked more than once.",
+            "anyOf": [SCALAR_SCHEMA, _CONFIRMATION_SCHEMA, {"type": "array", "items": _ONE_ANSWER_SCHEMA}],
+            "description": "The answer as the director would type or pick it (an option's label or value; "
+            "done or 'not done: reason' for a checklist confirmation); a list when the question is asked "
+            "more than once.",
         }
     ),
 ]
-
-
-class ExpectedLine(Model):
-    """An invoice line; only what is written is compared."""
-
-    code: ItemCode
-    name: Text | None = None
-    quantity: int | None = Field(None, ge=1)
-    unit_price: Amount | None = None
-    amount: Amount | None = None
-
-
-class ExpectedInvoice(Model):
-    lines: list[ExpectedLine] | None = Field(None, description="The whole list of lines, in order.")
-    subtotal: Amount | None = None
-    past_due: Amount | None = None
-    total: Amount | None = None
-    paid: Amount | None = None
-    due: Amount | None = None
-
-
-class ExpectedPayment(Model):
-    amount: Amount | None = None
-    method: str | None = None
-    note: str | None = None
-    node: NodeId | None = None
-
-
-class ExpectedNotification(Model):
-    to: Text | None = None
-    message: str | None = None
-    node: NodeId | None = None
-
-
-EXPECT_KEYS = (
-    "path",
-    "path_includes",
-    "path_excludes",
-    "outcome",
-    "ticket",
-    "invoice",
-    "payments",
-    "notifications",
-    "follow_ups",
-)
-
-
-class Expect(Model):
-    """What the call must produce. Only what is written is checked."""
-
-    path: list[NodeId] | None = Field(None, min_length=1, description="The whole path: every node id, in order.")
-    path_includes: list[NodeId] | None = Field(
-        None, min_length=1, description="Node ids the path passes in this order (others may come between)."
-    )
-    path_excludes: list[NodeId] | None = Field(None, min_length=1, description="Node ids the path never passes.")
-    outcome: Text | None = Field(None, description="The outcome of the end reached.")
-    ticket: dict[str, str | None] | None = Field(
-        None, description="Ticket fields by key, compared as text; null: the field is not set."
-    )
-    invoice: ExpectedInvoice | None = None
-    payments: list[ExpectedPayment] | None = Field(None, description="Every payment, in order ([] for none).")
-    notifications: list[ExpectedNotification] | None = Field(None, description="Every notification, in order.")
-    follow_ups: list[str] | None = Field(None, description="Every follow-up text, in order.")
-
-    @model_validator(mode="after")
-    def _something_expected(self) -> Expect:
-        if all(getattr(self, key) is None for key in EXPECT_KEYS):
-            raise ValueError(f"'expect' needs at least one of: {', '.join(EXPECT_KEYS)}")
-        return self
 
 
 class Scenario(Model):
@@ -187,6 +115,9 @@ class Scenario(Model):
         description="The flow file, relative to this scenario file; implied inside <flow>.scenarios/ next to the flow.",
     )
     agent: Text | None = Field(None, description="The director's name, said as {agent}.")
+    today: DateText | None = Field(
+        None, description="The call's date (YYYY-MM-DD), read as `today` by the flow; default: the day the test runs."
+    )
     answers: dict[str, AnswerValue] = Field(
         description="Answers by question id, exactly as in an answers file (a list when asked more than once)."
     )
@@ -219,6 +150,11 @@ class LoadedScenario:
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    @property
+    def today(self) -> date | None:
+        """The call's date the scenario fixes, if it does."""
+        return parse_today(self.scenario.today)
 
     def answer_set(self) -> AnswerSet:
         """A fresh AnswerSet (each walk uses up its answers)."""

@@ -1,5 +1,7 @@
 """A scenario checked against its flow: every question, node, outcome, ticket
-field and item it names must be one the flow has, with a "did you mean"."""
+field, item, checklist confirmation and computed value it names must be one
+the flow has, with a "did you mean". Nodes are named as a person reads them:
+`pay/P-1` for a node of procedure `pay`."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ from typing import Any
 
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.errors import FlowLoadError
-from callflow.flow.index import FlowIndex
+from callflow.flow.index import Confirmation, FlowIndex
 from callflow.flow.loadedflow import LoadedFlow
 from callflow.flow.loader import INVALID_VALUE
+from callflow.flow.procedures import shown
 from callflow.flow.steps import TicketStep
 from callflow.flow.suggest import did_you_mean
 from callflow.flow.yamlsource import load_problem
@@ -41,11 +44,16 @@ def check_against_flow(loaded: LoadedScenario, flow: LoadedFlow) -> None:
         line, col = loaded.where(loc, at_key=False)
         problems.append(load_problem(path, line, col, INVALID_VALUE, message))
 
-    nodes = list(flow.flow.nodes)
+    def at_key(loc: tuple[Any, ...], message: str) -> None:
+        line, col = loaded.where(loc)
+        problems.append(load_problem(path, line, col, INVALID_VALUE, message))
+
+    nodes = list(dict.fromkeys(shown(n) for n in flow.flow.nodes))
+    known_nodes = set(nodes)
     expect = loaded.scenario.expect
     for key in ("path", "path_includes", "path_excludes"):
         for i, node_id in enumerate(getattr(expect, key) or []):
-            if node_id not in flow.flow.nodes:
+            if node_id not in known_nodes:
                 bad(("expect", key, i), f"'{node_id}' is not a node of flow '{flow.flow.id}'{did_you_mean(node_id, nodes)}")
     outcomes = sorted({n.end for n in flow.flow.nodes.values() if n.end is not None})
     if expect.outcome is not None and expect.outcome not in outcomes:
@@ -70,14 +78,29 @@ def check_against_flow(loaded: LoadedScenario, flow: LoadedFlow) -> None:
             )
     catalog = list(flow.flow.catalog)
     for i, line_expected in enumerate((expect.invoice.lines if expect.invoice else None) or []):
-        if line_expected.code not in flow.flow.catalog:
+        if line_expected.code is not None and line_expected.code not in flow.flow.catalog:
             bad(
                 ("expect", "invoice", "lines", i, "code"),
                 f"item '{line_expected.code}' is not in the catalog of flow '{flow.flow.id}'{did_you_mean(line_expected.code, catalog)}",
             )
-    for key in ("payments", "notifications"):
+    for key in ("payments", "refunds", "notifications"):
         for i, item in enumerate(getattr(expect, key) or []):
-            if item.node is not None and item.node not in flow.flow.nodes:
+            if item.node is not None and item.node not in known_nodes:
                 bad(("expect", key, i, "node"), f"'{item.node}' is not a node of flow '{flow.flow.id}'{did_you_mean(item.node, nodes)}")
+    confirmations = [k for k, q in index.questions.items() if isinstance(q, Confirmation)]
+    for key in expect.checklist or {}:
+        if key not in confirmations:
+            known = did_you_mean(key, confirmations) or (
+                f"; its checklist confirmations: {', '.join(confirmations)}" if confirmations else
+                "; it has none (a checklist item is confirmed with `do: ...` and `confirm: <id>`)"
+            )
+            at_key(("expect", "checklist", key), f"'{key}' is not a checklist confirmation of flow '{flow.flow.id}'{known}")
+    computed = index.symbols.computed
+    for key in expect.values or {}:
+        if key not in computed:
+            known = did_you_mean(key, computed) or (
+                f"; its computed values: {', '.join(computed)}" if computed else "; it computes none (set: {name: ...})"
+            )
+            at_key(("expect", "values", key), f"'{key}' is not a value flow '{flow.flow.id}' computes{known}")
     if problems:
         raise FlowLoadError(problems)

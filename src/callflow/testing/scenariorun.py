@@ -105,7 +105,7 @@ def run_scenario(scenario: LoadedScenario, flow: LoadedFlow) -> ScenarioResult:
             result.problems = [_todo_problem(t, flow) for t in scenario.todos]
             return result
         answers = scenario.answer_set()
-        session = Session(flow.flow, flow.index, agent=scenario.scenario.agent)
+        session = Session(flow.flow, flow.index, agent=scenario.scenario.agent, today=scenario.today)
         try:
             drive(session, ScriptedFrontEnd(answers))
         except (AnswersError, FlowError) as exc:

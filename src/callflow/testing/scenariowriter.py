@@ -52,6 +52,7 @@ def scenario_yaml(
     flow_ref: str | None = None,
     agent: str | None = None,
     description: str | None = None,
+    today: str | None = None,
 ) -> str:
     """A whole scenario file. `expect` holds the lines under `expect:` (indented
     by the caller's two spaces, comments included)."""
@@ -63,6 +64,8 @@ def scenario_yaml(
         out.append(f"flow: {yaml_scalar(flow_ref)}")
     if agent:
         out.append(f"agent: {yaml_scalar(agent)}")
+    if today:
+        out.append(f"today: {today}")
     out.append("answers:" if answers else "answers: {}")
     written = []
     for answer in answers:

@@ -77,7 +77,7 @@ def run_suite(paths: list[str], on_result: Callable[[ScenarioResult], None] | No
         if isinstance(loaded, FlowLoadError):
             report(ScenarioResult(flow_path, ERROR, flow_path=flow_path, errors=loaded.lines()))
         else:
-            coverage.setdefault(os.path.realpath(flow_path), FlowCoverage.of(loaded.flow, loaded.path))
+            coverage.setdefault(os.path.realpath(flow_path), FlowCoverage.of(loaded))
     for scenario_path in found.scenarios:
         report(_run_one(scenario_path, flows, coverage))
     suite.coverages = list(coverage.values())
@@ -102,7 +102,7 @@ def _run_one(path: str, flows: _Flows, coverage: dict[str, FlowCoverage]) -> Sce
             seconds=time.perf_counter() - started,
         )
     key = os.path.realpath(scenario.flow_path)
-    flow_coverage = coverage.setdefault(key, FlowCoverage.of(loaded.flow, loaded.path))
+    flow_coverage = coverage.setdefault(key, FlowCoverage.of(loaded))
     try:
         check_against_flow(scenario, loaded)
     except FlowLoadError as exc:
