@@ -193,3 +193,14 @@ def test_the_shop_with_two_payments_lints_clean(tmp_path: Path) -> None:
 def test_what_a_call_cannot_do_is_a_lint_error(tmp_path: Path, change: tuple[str, str], code: str) -> None:
     flow = write(tmp_path, {"shop.yaml": SHOP.replace(*change), "common/pay.yaml": PAY})
     assert code in {d.code for d in lint_paths([str(flow)]).diagnostics}
+
+
+def test_a_call_skipped_by_its_condition_adds_no_step_to_the_path(tmp_path: Path) -> None:
+    # The rest of the node follows on under the same header: no "A" twice.
+    flow = SHOP.replace("      - call: greet\n      - item", "      - call: greet\n        when: \"false\"\n      - item")
+    loaded = load_flow(str(write(tmp_path, {"shop.yaml": flow, "common/pay.yaml": PAY})), cache=False)
+    session = Session(loaded.flow, loaded.index)
+    session.answer("Jane")
+    session.answer("card")
+    session.answer("no")
+    assert summarize(session).path == ("A", "pay/P-1", "A", "C", "greet/G-1", "C")

@@ -33,6 +33,7 @@ from callflow.flow.fields import InputField, TypedConstant
 from callflow.flow.index import Confirmation, FlowIndex, Question
 from callflow.flow.model import Choose, ElseRoute, Flow, IfRoute, Node
 from callflow.flow.money import cents, format_money
+from callflow.flow.procedures import is_part_of
 from callflow.flow.scalars import AMOUNT_NAMES, catalog_reference
 from callflow.flow.steps import AskStep, DoStep
 
@@ -333,9 +334,14 @@ class Session(Environment):
             if node.end is not None:
                 walk.events.append(Ended(node_id, node.end))
                 return None
+            left = node_id
             node_id, via = self._route(node_id, node)
             step_index = 0
             entering = True
+            if is_part_of(node_id, left):
+                # A call skipped by its `when:`: the rest of the same node
+                # follows on, with no new header and no new visit.
+                entering = False
             hops += 1
             if hops > len(self.flow.nodes):
                 raise FlowError(f"the flow goes round in a loop from node '{node_id}' without asking anything")

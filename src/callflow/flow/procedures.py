@@ -86,6 +86,16 @@ def shown(node_id: str) -> str:
     return LEVEL.join(p.split(PART)[0] for p in last)
 
 
+def is_part_of(node_id: str, previous: str) -> bool:
+    """Whether `node_id` is the next part of the node `previous` is a part of
+    (`X#2` after `X`, `X#3` after `X#2`): what follows a call that did not run."""
+    base, sep, number = node_id.rpartition(PART)
+    if not sep or not number.isdigit():
+        return False
+    head, sep, part = previous.rpartition(PART)
+    return previous == base or (bool(sep) and part.isdigit() and head == base)
+
+
 def call_site(node_id: str) -> str | None:
     """The caller of a procedure node: `D-2-8` for `D-2-8/pay/P-1`."""
     parts = node_id.split(LEVEL)

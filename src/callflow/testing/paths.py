@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from callflow.call.events import Via
 from callflow.flow.graph import loops
 from callflow.flow.model import Flow
-from callflow.flow.procedures import shown
+from callflow.flow.procedures import is_part_of, shown
 from callflow.testing.edges import Edge, limit_edge, node_edges
 
 DEFAULT_LIMIT = 1000
@@ -42,12 +42,14 @@ class Route:
 
     def _entered(self) -> list[Edge]:
         """The edges by which a node is entered: an edge into a node at its
-        limit enters the limit's target instead (the limit edge that follows)."""
+        limit enters the limit's target instead (the limit edge that follows),
+        and the rest of a node after a call that did not run is no new node."""
         edges = self.edges
         return [
             e
             for i, e in enumerate(edges)
             if not (i + 1 < len(edges) and edges[i + 1].way == "limit" and edges[i + 1].source == e.target)
+            and not is_part_of(e.target, e.source)
         ]
 
     @property
