@@ -1,0 +1,350 @@
+"""The path analysis: what can hold at every step of a flow, exactly.
+
+At each point the analysis keeps the set of every combination of what a call
+may have done so far (callflow.lint.states): the answers conditions read, by
+the values and regions that tell them apart (callflow.lint.encoding), and
+the facts the rules need (a value is recorded, an invoice line exists, a
+payment was taken, the ticket is started, a required ticket field is set, a
+line added after a payment is not paid yet). Where ways meet, the sets are
+joined; loops are run until nothing changes (there are finitely many sets,
+and joining only adds). Nothing is capped: a choice with forty options, or
+twenty conditions that combine, is judged as exactly as one.
+
+What no later step reads is forgotten where a way enters a node (liveness),
+so the sets stay small: a `choose` answer read by one `when:` in the next
+node is forgotten after it. The parts of the graph are run in order, each
+once unless it is a loop (callflow.flow.graph.components), and each step is
+checked when its node has its final state (callflow.lint.findings).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from callflow.flow.expressions import Expr
+from callflow.flow.graph import FlowGraph, components
+from callflow.flow.invoicesteps import ItemStep, PastDueStep, PaymentStep, TimeStep
+from callflow.flow.loadedflow import LoadedFlow
+from callflow.flow.model import Flow, IfRoute
+from callflow.flow.names import Symbols
+from callflow.lint.bdd import BDD
+from callflow.lint.checks import Planner, StepPlan, hazard_exprs
+from callflow.lint.encoding import Encoding
+from callflow.lint.findings import Findings
+from callflow.lint.machine import Machine
+from callflow.lint.outcomes import Num
+from callflow.lint.program import Compiler, presence
+from callflow.lint.sites import ConditionSite, ExpressionSite, TemplateSite
+from callflow.lint.states import ANYTHING, NOWHERE, State, States
+from callflow.lint.tables import Tables
+
+
+class LintContext(Protocol):
+    """What the analysis reads of a flow (callflow.lint.context.LintContext)."""
+
+    loaded: LoadedFlow
+    flow: Flow
+
+    @property
+    def graph(self) -> FlowGraph: ...
+
+    @property
+    def order(self) -> list[str]: ...
+
+    @property
+    def symbols(self) -> Symbols: ...
+
+    @property
+    def templates(self) -> list[TemplateSite]: ...
+
+    @property
+    def condition_sites(self) -> list[ConditionSite]: ...
+
+    @property
+    def expression_sites(self) -> list[ExpressionSite]: ...
+
+    def expr(self, text: str) -> Expr: ...
+
+    def is_money(self, expr: Expr) -> bool: ...
+
+
+@contextmanager
+def deep(levels: int) -> Iterator[None]:
+    """Room for the diagram's recursion (one level per variable)."""
+    old = sys.getrecursionlimit()
+    if levels > old:
+        sys.setrecursionlimit(levels)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+class PathAnalysis:
+    """The fixed point of one flow, and what the rules read off it."""
+
+    def __init__(self, ctx: LintContext) -> None:
+        self.flow = ctx.flow
+        self.graph = ctx.graph
+        self.order = ctx.order
+        self.parse = ctx.expr
+        self.bdd = BDD()
+        self.states = States(self.bdd)
+        self.enc = Encoding(self.flow, ctx.symbols, self.bdd)
+        self.tables = Tables(self.enc, ctx.symbols, ctx.is_money)
+        self.planner = Planner(self.flow, ctx.symbols, self.parse)
+        self.planner.add_sites(ctx.templates, ctx.expression_sites)
+        self.plans: dict[str, list[StepPlan]] = {}
+        self.node_in: dict[str, State] = {}
+        self.after: dict[str, State] = {}  # after the steps, for nodes with routes
+        self.edge_states: dict[str, list[State]] = {}
+        self.is_library = ctx.loaded.is_library
+        self._setup(ctx)
+        with deep(self.levels):
+            self.findings_of = Findings(self)
+            self._run()
+            self.findings = self.findings_of.finish()
+
+    @property
+    def levels(self) -> int:
+        return 4 * self.enc.count + 2000
+
+    # -- before the run ------------------------------------------------------------------
+
+    def _setup(self, ctx: LintContext) -> None:
+        flow, order = self.flow, self.order
+        exprs: list[Expr] = [site.expr for site in ctx.condition_sites]
+        exprs += [self.parse(site.text) for site in ctx.expression_sites]
+        for node_id in order:
+            node = flow.nodes[node_id]
+            plans = self.plans[node_id] = [self.planner.step(node_id, i, step) for i, step in enumerate(node.steps)]
+            for plan in plans:
+                for hazard in plan.hazards:
+                    exprs.extend(hazard_exprs(hazard))
+            for hazards in self.planner.routes(node_id):
+                for hazard in hazards:
+                    exprs.extend(hazard_exprs(hazard))
+            for step in node.steps:
+                if isinstance(step, (ItemStep, PastDueStep, TimeStep)) or step.kind == "credit":
+                    exprs.append(presence(step, self.parse))
+        self.enc.collect(exprs)
+        # Variables are made in the order the flow first reads them, so that
+        # what is read together sits together in the diagram.
+        with deep(self.levels + 10_000):
+            for node_id in order:
+                self._allocate(node_id)
+        self.candidates = self._after_payments()
+        compiler = Compiler(flow, self.enc, self.tables, self.parse, self.candidates)
+        with deep(self.levels):
+            self.programs = {n: compiler.compile(n, len(self.graph.out[n])) for n in order}
+        self.compiler = compiler
+        self.machine = Machine(self.states, self.enc.readers, {n: len(flow.nodes[n].steps) for n in order})
+        self.live = self._liveness()
+
+    def _allocate(self, node_id: str) -> None:
+        node = self.flow.nodes[node_id]
+        tables, parse = self.tables, self.parse
+        if node.at_most is not None:
+            self.enc.var(f"visits:{node_id}")
+        for i, step in enumerate(node.steps):
+            if step.when is not None:
+                tables.truth(parse(step.when))
+            for read in self.plans[node_id][i].reads:
+                self.enc.var(read.name)
+            for site in self.planner.expressions.get((node_id, i), ()):
+                tables.table(parse(site.text))
+            for hazard in self.plans[node_id][i].hazards:
+                for expr in hazard_exprs(hazard):
+                    tables.truth(expr)
+            if isinstance(step, (ItemStep, PastDueStep, TimeStep)) or step.kind == "credit":
+                tables.truth(presence(step, parse))
+        if node.choose is not None:
+            self.enc.var(node.choose.id) if node.choose.id in self.enc.valued else None
+        for route in node.routes or ():
+            if isinstance(route, IfRoute):
+                tables.truth(parse(route.if_))
+        for hazards in self.planner.routes(node_id):
+            for hazard in hazards:
+                for expr in hazard_exprs(hazard):
+                    tables.truth(expr)
+
+    def _after_payments(self) -> set[tuple[str, int]]:
+        """The line steps a payment may come before (their node is reachable from one)."""
+        flow = self.flow
+        found: set[tuple[str, int]] = set()
+        seeds: list[str] = []
+        for node_id in self.order:
+            steps = flow.nodes[node_id].steps
+            paying = [i for i, s in enumerate(steps) if isinstance(s, PaymentStep)]
+            if paying:
+                found.update((node_id, i) for i, s in enumerate(steps) if i > paying[0] and _bills(s))
+                seeds.extend(self.graph.successors(node_id))
+        seen = set(seeds)
+        while seeds:
+            node_id = seeds.pop()
+            found.update((node_id, i) for i, s in enumerate(flow.nodes[node_id].steps) if _bills(s))
+            for nxt in self.graph.successors(node_id):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    seeds.append(nxt)
+        return found
+
+    def _liveness(self) -> dict[str, int]:
+        """Per node, the forgettable bits some later step may read (from its start)."""
+        use: dict[str, int] = {}
+        kill: dict[str, int] = {}
+        for node_id, program in self.programs.items():
+            used = killed = 0
+            if program.counter is not None:
+                used |= program.counter.mask
+                killed |= self.enc.readers.get(program.counter.key, 0)
+            plans = self.plans[node_id]
+            steps = self.flow.nodes[node_id].steps
+            ops = {op.at: op for op in program.ops}
+            for i, plan in enumerate(plans):
+                reads = self.findings_reads(node_id, i, plan)
+                when = steps[i].when
+                if when is not None:
+                    t = self.tables.truth(self.parse(when))
+                    reads |= self.bdd.support(t) if t >= 2 else 0
+                op = ops.get(i)
+                if op is not None:
+                    reads |= op.reads
+                used |= reads & ~killed
+                if op is not None and op.when == 1:
+                    killed |= op.writes
+            for edge in program.edges:
+                if edge[0] == "route":
+                    used |= self.bdd.support(edge[1]) & ~killed if edge[1] >= 2 else 0
+                elif edge[0] == "choose":
+                    killed |= edge[1] | edge[2] | edge[3]
+            use[node_id], kill[node_id] = used, killed
+        forgettable = self.enc.forgettable
+        live = {n: use[n] & forgettable for n in self.programs}
+        changed = True
+        order = list(reversed(self.order))
+        while changed:
+            changed = False
+            for node_id in order:
+                out = limit_in = 0
+                for edge in self.graph.out[node_id]:
+                    if edge.target not in live:
+                        continue
+                    if edge.way == "limit":
+                        limit_in |= live[edge.target]
+                    else:
+                        out |= live[edge.target]
+                new = (use[node_id] | (out & ~kill[node_id]) | limit_in) & forgettable
+                if new != live[node_id]:
+                    live[node_id] = new
+                    changed = True
+        return live
+
+    def findings_reads(self, node_id: str, i: int, plan: StepPlan) -> int:
+        mask = 0
+        for read in plan.reads:
+            var = self.enc.vars.get(read.name)
+            if var is not None and var.recorded is not None:
+                mask |= 1 << var.recorded
+        for hazard in plan.hazards:
+            for expr in hazard_exprs(hazard):
+                t = self.tables.truth(expr)
+                if t >= 2:
+                    mask |= self.bdd.support(t)
+        return mask
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def initial(self) -> State:
+        if self.is_library:
+            return ANYTHING  # alone, a library has no caller: anything may hold when it is called
+        zeros = ones = 0
+        for bit in self.enc.facts.values():
+            zeros |= 1 << bit
+        for var in self.enc.vars.values():
+            if var is None:
+                continue
+            if var.recorded is not None:
+                zeros |= 1 << var.recorded
+            if var.key.startswith("visits:"):
+                zeros |= var.mask
+            elif self.enc.symbols.resolve(var.key) is not None and self.enc.symbols.resolve(var.key).kind == "amount":  # type: ignore[union-attr]
+                k = next(k for k, v in enumerate(var.values) if isinstance(v, Num) and v.interval.contains(0))  # type: ignore[arg-type]
+                o, z = var.code(k)
+                ones, zeros = ones | o, zeros | z
+        return (ones, zeros & ~ones, 1)
+
+    def forget_into(self, target: str, state: State) -> State:
+        dead = self.enc.forgettable & ~self.live.get(target, 0)
+        return self.states.exists(state, dead) if state[2] != 0 and dead else state
+
+    def _run(self) -> None:
+        order = self.order
+        if not order:
+            return
+        states = self.states
+        position = {n: k for k, n in enumerate(order)}
+        node_in = self.node_in
+        node_in[order[0]] = self.forget_into(order[0], self.initial())
+        for part in components([order[0]], self.graph.successors):
+            members = sorted(part, key=position.__getitem__)
+            inside = set(members)
+            if len(members) > 1 or order_self_loop(self.graph, members[0]):
+                self._settle(members, inside)
+            for node_id in members:
+                state = node_in.get(node_id, NOWHERE)
+                outs = self.findings_of.visit(node_id, state)
+                self.edge_states[node_id] = outs
+                for edge, out in zip(self.graph.out[node_id], outs, strict=True):
+                    target = edge.target
+                    if target in inside or target not in self.programs or out[2] == 0:
+                        continue
+                    node_in[target] = states.disj(node_in.get(target, NOWHERE), self.forget_into(target, out))
+
+    def _settle(self, members: list[str], inside: set[str]) -> None:
+        """Run a loop until the states at its nodes stop growing."""
+        states, node_in = self.states, self.node_in
+        dirty = {n for n in members if node_in.get(n, NOWHERE)[2] != 0}
+        while dirty:
+            for node_id in members:
+                if node_id not in dirty:
+                    continue
+                dirty.discard(node_id)
+                outs, _ = self.machine.run(self.programs[node_id], node_in[node_id])
+                for edge, out in zip(self.graph.out[node_id], outs, strict=True):
+                    target = edge.target
+                    if target not in inside or out[2] == 0:
+                        continue
+                    old = node_in.get(target, NOWHERE)
+                    new = states.disj(old, self.forget_into(target, out))
+                    if new != old:
+                        node_in[target] = new
+                        dirty.add(target)
+
+    # -- for the rules ---------------------------------------------------------------------
+
+    def before_step(self, node_id: str, index: int, start: State | None = None) -> State:
+        """The state before step `index` of a node (its step count: after the steps)."""
+        program = self.programs[node_id]
+        state = self.node_in.get(node_id, NOWHERE) if start is None else start
+        with deep(self.levels):
+            state, _ = self.machine.enter(program, state)
+            for op in program.ops:
+                if op.at >= index:
+                    break
+                state = self.machine.step(state, op)
+        return state
+
+    def in_deep(self) -> Any:
+        return deep(self.levels)
+
+
+def order_self_loop(graph: Any, node_id: str) -> bool:
+    return node_id in graph.successors(node_id)
+
+
+def _bills(step: object) -> bool:
+    return isinstance(step, (ItemStep, PastDueStep, TimeStep))
