@@ -26,14 +26,15 @@ from typing import Any, Protocol
 
 from callflow.flow.expressions import Expr
 from callflow.flow.graph import FlowGraph, components
-from callflow.flow.invoicesteps import ItemStep, PastDueStep, PaymentStep, TimeStep
+from callflow.flow.invoicesteps import CreditStep, ItemStep, PastDueStep, PaymentStep, TimeStep
 from callflow.flow.loadedflow import LoadedFlow
 from callflow.flow.model import Flow, IfRoute
 from callflow.flow.names import Symbols
-from callflow.lint.bdd import BDD
+from callflow.lint.bdd import BDD, TRUE
 from callflow.lint.checks import Planner, StepPlan, hazard_exprs
 from callflow.lint.encoding import Encoding
 from callflow.lint.findings import Findings
+from callflow.lint.liveness import Liveness
 from callflow.lint.machine import Machine
 from callflow.lint.outcomes import Num
 from callflow.lint.program import Compiler, presence
@@ -101,6 +102,7 @@ class PathAnalysis:
         self.node_in: dict[str, State] = {}
         self.after: dict[str, State] = {}  # after the steps, for nodes with routes
         self.edge_states: dict[str, list[State]] = {}
+        self.presences: dict[tuple[str, int], Expr] = {}  # when each line step adds a line
         self.is_library = ctx.loaded.is_library
         self._setup(ctx)
         with deep(self.levels):
@@ -115,61 +117,53 @@ class PathAnalysis:
     # -- before the run ------------------------------------------------------------------
 
     def _setup(self, ctx: LintContext) -> None:
-        flow, order = self.flow, self.order
-        exprs: list[Expr] = [site.expr for site in ctx.condition_sites]
-        exprs += [self.parse(site.text) for site in ctx.expression_sites]
+        flow, order, parse, planner = self.flow, self.order, self.parse, self.planner
+        exprs: dict[str, list[tuple[Expr, bool]]] = {}  # per node, in order: (expression, is it a condition)
         for node_id in order:
             node = flow.nodes[node_id]
-            plans = self.plans[node_id] = [self.planner.step(node_id, i, step) for i, step in enumerate(node.steps)]
-            for plan in plans:
-                for hazard in plan.hazards:
-                    exprs.extend(hazard_exprs(hazard))
-            for hazards in self.planner.routes(node_id):
-                for hazard in hazards:
-                    exprs.extend(hazard_exprs(hazard))
-            for step in node.steps:
-                if isinstance(step, (ItemStep, PastDueStep, TimeStep)) or step.kind == "credit":
-                    exprs.append(presence(step, self.parse))
-        self.enc.collect(exprs)
+            plans = self.plans[node_id] = [planner.step(node_id, i, step) for i, step in enumerate(node.steps)]
+            found: list[tuple[Expr, bool]] = []
+            for i, step in enumerate(node.steps):
+                if step.when is not None:
+                    found.append((parse(step.when), True))
+                found.extend((parse(e.text), False) for e in planner.expressions.get((node_id, i), ()))
+                found.extend((e, True) for hazard in plans[i].hazards for e in hazard_exprs(hazard))
+                if isinstance(step, (ItemStep, PastDueStep, TimeStep, CreditStep)):
+                    line = self.presences[(node_id, i)] = presence(step, parse)
+                    found.append((line, True))
+            found.extend((parse(r.if_), True) for r in node.routes or () if isinstance(r, IfRoute))
+            found.extend((e, True) for hazards in planner.routes(node_id) for h in hazards for e in hazard_exprs(h))
+            exprs[node_id] = found
+        self.enc.collect(e for found in exprs.values() for e, _ in found)
         # Variables are made in the order the flow first reads them, so that
         # what is read together sits together in the diagram.
         with deep(self.levels + 10_000):
             for node_id in order:
-                self._allocate(node_id)
+                self._allocate(node_id, exprs[node_id])
         self.candidates = self._after_payments()
-        compiler = Compiler(flow, self.enc, self.tables, self.parse, self.candidates)
+        compiler = Compiler(flow, self.enc, self.tables, self.parse, self.candidates, self.presences)
         with deep(self.levels):
             self.programs = {n: compiler.compile(n, len(self.graph.out[n])) for n in order}
         self.compiler = compiler
         self.machine = Machine(self.states, self.enc.readers, {n: len(flow.nodes[n].steps) for n in order})
+        self.parts = components(order[:1], self.graph.successors) if order else []
         self.live = self._liveness()
 
-    def _allocate(self, node_id: str) -> None:
+    def _allocate(self, node_id: str, exprs: list[tuple[Expr, bool]]) -> None:
         node = self.flow.nodes[node_id]
-        tables, parse = self.tables, self.parse
+        tables, enc = self.tables, self.enc
         if node.at_most is not None:
-            self.enc.var(f"visits:{node_id}")
-        for i, step in enumerate(node.steps):
-            if step.when is not None:
-                tables.truth(parse(step.when))
-            for read in self.plans[node_id][i].reads:
-                self.enc.var(read.name)
-            for site in self.planner.expressions.get((node_id, i), ()):
-                tables.table(parse(site.text))
-            for hazard in self.plans[node_id][i].hazards:
-                for expr in hazard_exprs(hazard):
-                    tables.truth(expr)
-            if isinstance(step, (ItemStep, PastDueStep, TimeStep)) or step.kind == "credit":
-                tables.truth(presence(step, parse))
-        if node.choose is not None:
-            self.enc.var(node.choose.id) if node.choose.id in self.enc.valued else None
-        for route in node.routes or ():
-            if isinstance(route, IfRoute):
-                tables.truth(parse(route.if_))
-        for hazards in self.planner.routes(node_id):
-            for hazard in hazards:
-                for expr in hazard_exprs(hazard):
-                    tables.truth(expr)
+            enc.var(f"visits:{node_id}")
+        for plan in self.plans[node_id]:
+            for read in plan.reads:
+                enc.var(read.name)
+        for expr, condition in exprs:
+            if condition:
+                tables.truth(expr)
+            else:
+                tables.table(expr)
+        if node.choose is not None and node.choose.id in enc.valued:
+            enc.var(node.choose.id)
 
     def _after_payments(self) -> set[tuple[str, int]]:
         """The line steps a payment may come before (their node is reachable from one)."""
@@ -193,55 +187,20 @@ class PathAnalysis:
         return found
 
     def _liveness(self) -> dict[str, int]:
-        """Per node, the forgettable bits some later step may read (from its start)."""
-        use: dict[str, int] = {}
-        kill: dict[str, int] = {}
-        for node_id, program in self.programs.items():
-            used = killed = 0
-            if program.counter is not None:
-                used |= program.counter.mask
-                killed |= self.enc.readers.get(program.counter.key, 0)
-            plans = self.plans[node_id]
-            steps = self.flow.nodes[node_id].steps
-            ops = {op.at: op for op in program.ops}
-            for i, plan in enumerate(plans):
-                reads = self.findings_reads(node_id, i, plan)
-                when = steps[i].when
-                if when is not None:
-                    t = self.tables.truth(self.parse(when))
-                    reads |= self.bdd.support(t) if t >= 2 else 0
-                op = ops.get(i)
-                if op is not None:
-                    reads |= op.reads
-                used |= reads & ~killed
-                if op is not None and op.when == 1:
-                    killed |= op.writes
-            for edge in program.edges:
-                if edge[0] == "route":
-                    used |= self.bdd.support(edge[1]) & ~killed if edge[1] >= 2 else 0
-                elif edge[0] == "choose":
-                    killed |= edge[1] | edge[2] | edge[3]
-            use[node_id], kill[node_id] = used, killed
-        forgettable = self.enc.forgettable
-        live = {n: use[n] & forgettable for n in self.programs}
-        changed = True
-        order = list(reversed(self.order))
-        while changed:
-            changed = False
-            for node_id in order:
-                out = limit_in = 0
-                for edge in self.graph.out[node_id]:
-                    if edge.target not in live:
-                        continue
-                    if edge.way == "limit":
-                        limit_in |= live[edge.target]
-                    else:
-                        out |= live[edge.target]
-                new = (use[node_id] | (out & ~kill[node_id]) | limit_in) & forgettable
-                if new != live[node_id]:
-                    live[node_id] = new
-                    changed = True
-        return live
+        """Per node, the forgettable bits some later step may read (callflow.lint.liveness)."""
+        successors = {
+            n: [(e.target, k) for k, e in enumerate(self.graph.out[n]) if e.target in self.programs] for n in self.programs
+        }
+        counts = {n: len(self.flow.nodes[n].steps) for n in self.programs}
+        solver = Liveness(self.bdd, self.programs, successors, self._step_reads, counts, self.enc.forgettable)
+        return solver.solve(self.parts, {n: k for k, n in enumerate(self.order)})
+
+    def _step_reads(self, node_id: str, i: int) -> tuple[int, int, int]:
+        """(the step's `when:`, what it reads, what the step reads when it runs, for its checks)."""
+        when = self.flow.nodes[node_id].steps[i].when
+        t = TRUE if when is None else self.tables.truth(self.parse(when))
+        when_reads = self.bdd.support(t) if t >= 2 else 0
+        return t, when_reads, self.findings_reads(node_id, i, self.plans[node_id][i])
 
     def findings_reads(self, node_id: str, i: int, plan: StepPlan) -> int:
         mask = 0
@@ -289,7 +248,7 @@ class PathAnalysis:
         position = {n: k for k, n in enumerate(order)}
         node_in = self.node_in
         node_in[order[0]] = self.forget_into(order[0], self.initial())
-        for part in components([order[0]], self.graph.successors):
+        for part in self.parts:
             members = sorted(part, key=position.__getitem__)
             inside = set(members)
             if len(members) > 1 or order_self_loop(self.graph, members[0]):

@@ -30,11 +30,12 @@ class BDD:
         self.var: list[int] = [LEAF, LEAF]
         self.lo: list[int] = [0, 1]
         self.hi: list[int] = [0, 1]
-        self._unique: dict[tuple[int, int, int], int] = {}
-        self._and: dict[tuple[int, int], int] = {}
-        self._or: dict[tuple[int, int], int] = {}
+        # Keys are ints, cheaper to hash than tuples: (a << 32) | b for a pair of nodes.
+        self._unique: dict[int, int] = {}
+        self._and: dict[int, int] = {}
+        self._or: dict[int, int] = {}
         self._not: dict[int, int] = {0: 1, 1: 0}
-        self._meets: dict[tuple[int, int], bool] = {}
+        self._meets: dict[int, bool] = {}
         self._forced: dict[int, tuple[int, int]] = {1: (0, 0)}
         self._support: dict[int, int] = {0: 0, 1: 0}
 
@@ -44,7 +45,7 @@ class BDD:
     def node(self, v: int, lo: int, hi: int) -> int:
         if lo == hi:
             return lo
-        key = (v, lo, hi)
+        key = (((v << 32) | lo) << 32) | hi
         found = self._unique.get(key)
         if found is None:
             found = len(self.var)
@@ -76,7 +77,7 @@ class BDD:
             return b if a == 1 else 0
         if a > b:
             a, b = b, a
-        key = (a, b)
+        key = (a << 32) | b
         found = self._and.get(key)
         if found is not None:
             return found
@@ -98,7 +99,7 @@ class BDD:
             return b if a == 0 else 1
         if a > b:
             a, b = b, a
-        key = (a, b)
+        key = (a << 32) | b
         found = self._or.get(key)
         if found is not None:
             return found
@@ -145,7 +146,7 @@ class BDD:
             return True
         if a > b:
             a, b = b, a
-        key = (a, b)
+        key = (a << 32) | b
         found = self._meets.get(key)
         if found is not None:
             return found

@@ -72,13 +72,32 @@ def divisions(expr: Expr, context: tuple[tuple[Expr, bool], ...] = ()) -> Iterat
         yield from divisions(child, context)
 
 
+_MADE: dict[tuple[str, int], tuple[Expr, Expr]] = {}
+
+
+def made(kind: str, expr: Expr) -> Expr:
+    """A check about an expression, made once per expression (so the analysis compiles it once)."""
+    key = (kind, id(expr))
+    entry = _MADE.get(key)
+    if entry is None or entry[0] is not expr:
+        if kind == "zero":
+            assert isinstance(expr, Arith)
+            # The engine divides only when both sides have a value, and refuses a divisor of 0.
+            test: Expr = BoolOp("and", (Compare("==", expr.right, ZERO), Call("defined", (expr.left,))))
+        elif kind == "negative":
+            test = Compare("<", expr, ZERO)
+        elif kind == "nonzero":
+            test = Compare("!=", expr, ZERO)
+        else:
+            test = BoolOp("and", (Call("defined", (expr,)), Compare(">", expr, Name("refund_due"))))
+        entry = _MADE[key] = (expr, test)
+    return entry[1]
+
+
 def division_hazards(expr: Expr, loc: tuple[Any, ...], text: str, before: bool) -> list[Hazard]:
-    found = []
-    for node, context in divisions(expr):
-        # The engine divides only when both sides have a value, and refuses a divisor of 0.
-        test = BoolOp("and", (Compare("==", node.right, ZERO), Call("defined", (node.left,))))
-        found.append(Hazard("division", test, context, loc, text, node.offset, 1, before))
-    return found
+    if "/" not in text:
+        return []
+    return [Hazard("division", made("zero", node), context, loc, text, node.offset, 1, before) for node, context in divisions(expr)]
 
 
 class Planner:
@@ -90,6 +109,7 @@ class Planner:
         self.parse = parse
         self.templates: dict[tuple[str, int], list[TemplateSite]] = {}
         self.expressions: dict[tuple[str, int], list[ExpressionSite]] = {}
+        self._routes: dict[str, list[list[Hazard]]] = {}
 
     def add_sites(self, templates: list[TemplateSite], expressions: list[ExpressionSite]) -> None:
         for site in templates:
@@ -127,18 +147,21 @@ class Planner:
                 hazards.append(self._negative(expr, esite.loc, esite.text, f"the {kind} {esite.role}"))
             if kind == "refund" and esite.text.strip() != "refund_due":
                 offset, length = span(expr)
-                test = BoolOp("and", (Call("defined", (expr,)), Compare(">", expr, Name("refund_due"))))
-                hazards.append(Hazard("refund", test, (), esite.loc, esite.text, offset, length, False))
+                hazards.append(Hazard("refund", made("refund", expr), (), esite.loc, esite.text, offset, length, False))
         return StepPlan(reads, isinstance(step, PaymentStep), hazards)
 
     def _negative(self, expr: Expr, loc: tuple[Any, ...], text: str, what: str) -> Hazard:
         offset, length = span(expr)
-        return Hazard("negative", Compare("<", expr, ZERO), (), loc, text, offset, length, False, what)
+        return Hazard("negative", made("negative", expr), (), loc, text, offset, length, False, what)
 
     def routes(self, node_id: str) -> list[list[Hazard]]:
-        """The hazards of each route's condition."""
+        """The hazards of each route's condition (remembered)."""
+        known = self._routes.get(node_id)
+        if known is not None:
+            return known
         node = self.flow.nodes[node_id]
-        found = []
+        found: list[list[Hazard]] = []
+        self._routes[node_id] = found
         for i, route in enumerate(node.routes or ()):
             if isinstance(route, IfRoute):
                 loc = ("nodes", node_id, "routes", i, "if")

@@ -122,7 +122,11 @@ class Encoding:
 
     def collect(self, exprs: Iterable[Expr]) -> None:
         """Note the constants each value is compared with, before any variable is made."""
+        seen: set[int] = set()
         for expr in exprs:
+            if id(expr) in seen:
+                continue
+            seen.add(id(expr))
             for node in walk(expr):
                 if isinstance(node, Compare):
                     self._compared(node)

@@ -106,6 +106,11 @@ class Findings:
         a, states, bdd = self.a, self.states, self.bdd
         step = a.flow.nodes[node_id].steps[i]
         plan = a.plans[node_id][i]
+        if step.when is None and not plan.pays and not plan.hazards:
+            # The common case: words that read recorded values, checked on the masks alone.
+            ones = state[0]
+            if all(self._recorded_bit(read.name) is None or ones >> self._recorded_bit(read.name) & 1 for read in plan.reads):  # type: ignore[operator]
+                return
         when = TRUE if step.when is None else self.truth(a.parse(step.when))
         runs = states.conj(state, when)
         if step.when is not None and state[2] != FALSE:
@@ -131,6 +136,10 @@ class Findings:
                 test = bdd.and_(when, test)
             if test != FALSE and states.meets(state, test):
                 self._add((hazard.kind, node_id, i, hazard.loc, hazard.offset), Finding(hazard.kind, node_id, i, hazard=hazard), i, self._at(i, test))
+
+    def _recorded_bit(self, name: str) -> int | None:
+        var = self.a.enc.vars.get(name)
+        return None if var is None else var.recorded
 
     def _hazard(self, hazard: Hazard) -> int:
         bdd = self.bdd

@@ -74,7 +74,7 @@ class Machine:
             for op in program.ops:
                 state = self.step(state, op)
             return state
-        ops = {op.at: op for op in program.ops}
+        ops = program.by_step
         for i in range(self.step_counts[program.node_id]):
             observe(i, state)
             found = ops.get(i)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from callflow.flow.expressions import BoolOp, Call, Compare, Expr, Literal, Name
+from callflow.flow.expressions import BoolOp, Call, Expr, Literal, Name
 from callflow.flow.invoicesteps import CreditStep, ItemRef, ItemStep, PastDueStep, PaymentStep, RefundStep, TimeStep
 from callflow.flow.model import Flow, IfRoute
 from callflow.flow.steps import AskStep, DoStep, SetStep, TicketStep
@@ -42,27 +42,39 @@ class StepOp(NamedTuple):
 class Program:
     """One node, compiled."""
 
-    __slots__ = ("counter", "edges", "kill", "limit", "net", "node_id", "ops", "use")
+    __slots__ = ("by_step", "counter", "edges", "kill", "limit", "net", "node_id", "ops", "use")
 
     def __init__(self, node_id: str) -> None:
         self.node_id = node_id
         self.limit: int | None = None  # where the node's at_most is reached
         self.counter: Var | None = None  # the node's own visit count
         self.ops: list[StepOp] = []
+        self.by_step: dict[int, StepOp] = {}
         self.net: tuple[int, int, int] | None = None  # every op plain: (forget, ones, zeros) in one go
         self.edges: list[tuple[Any, ...]] = []
         self.use = 0
         self.kill = 0
 
 
-def nonzero(expr: Expr) -> Compare:
-    return Compare("!=", expr, ZERO)
+def nonzero(expr: Expr) -> Expr:
+    from callflow.lint.checks import made
+
+    return made("nonzero", expr)
 
 
 class Compiler:
     """Compiles nodes against one encoding; `candidates` are the lines a payment may come before."""
 
-    def __init__(self, flow: Flow, enc: Encoding, tables: Tables, parse: Any, candidates: set[tuple[str, int]]) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        enc: Encoding,
+        tables: Tables,
+        parse: Any,
+        candidates: set[tuple[str, int]],
+        presences: dict[tuple[str, int], Expr],
+    ) -> None:
+        self.presences = presences
         self.flow = flow
         self.enc = enc
         self.tables = tables
@@ -100,6 +112,7 @@ class Compiler:
             if op is not None:
                 program.ops.append(op)
         program.edges = self._edges(node_id)
+        program.by_step = {op.at: op for op in program.ops}
         self._net(program)
         return program
 
@@ -198,7 +211,7 @@ class Compiler:
         return bdd.and_(recorded, var.is_(bdd, wanted))
 
     def _line(self, node_id: str, i: int, when: str | None, step: object) -> StepOp:
-        present = self._present(step)
+        present = self.tables.truth(self.presences[(node_id, i)])
         bits = self.line
         actions: list[Action] = [(WHERE, present, bits, 0) if present != TRUE else (ASSIGN, bits, 0)]
         uncovered = self.uncovered.get((node_id, i))
@@ -206,10 +219,6 @@ class Compiler:
             actions.append((WHERE, self.bdd.and_(present, self.bdd.literal(self.enc.fact("paid"))), uncovered, 0))
         actions.append((FORGET, self.changed(LINE_AMOUNTS)))
         return self._op(i, when, actions)
-
-    def _present(self, step: object) -> int:
-        """Where the step adds a line (a quantity, amount or time of 0 adds none)."""
-        return self.tables.truth(presence(step, self.parse))
 
     def _pay(self, i: int, when: str | None, of_due: bool) -> StepOp:
         changed = ("paid", "due") if of_due else ("paid", "due", "refund_due")

@@ -65,16 +65,18 @@ class Tables:
         self.bdd: BDD = encoding.bdd
         self.symbols = symbols
         self.is_money = is_money
-        self._tables: dict[Expr, list[Case]] = {}
-        self._truths: dict[Expr, int] = {}
+        # By identity (hashing a tree walks all of it); each entry keeps its expression alive.
+        self._tables: dict[int, tuple[Expr, list[Case]]] = {}
+        self._truths: dict[int, tuple[Expr, int]] = {}
+        self._leaves: dict[str, list[Case]] = {}
 
     # -- tables ----------------------------------------------------------------------
 
     def table(self, expr: Expr) -> list[Case]:
-        found = self._tables.get(expr)
-        if found is None:
-            found = self._tables[expr] = _merge(self.bdd, self._table(expr))
-        return found
+        entry = self._tables.get(id(expr))
+        if entry is None or entry[0] is not expr:
+            entry = self._tables[id(expr)] = (expr, _merge(self.bdd, self._table(expr)))
+        return entry[1]
 
     def _table(self, expr: Expr) -> list[Case]:
         if isinstance(expr, Literal):
@@ -135,6 +137,12 @@ class Tables:
         return None
 
     def _leaf(self, key: str) -> list[Case]:
+        found = self._leaves.get(key)
+        if found is None:
+            found = self._leaves[key] = self._make_leaf(key)
+        return found
+
+    def _make_leaf(self, key: str) -> list[Case]:
         var = self.enc.var(key)
         if var is None:
             symbol = self.symbols.resolve(key)
@@ -190,10 +198,10 @@ class Tables:
     # -- truth -----------------------------------------------------------------------
 
     def truth(self, expr: Expr) -> int:
-        found = self._truths.get(expr)
-        if found is None:
-            found = self._truths[expr] = self._truth(expr)
-        return found
+        entry = self._truths.get(id(expr))
+        if entry is None or entry[0] is not expr:
+            entry = self._truths[id(expr)] = (expr, self._truth(expr))
+        return entry[1]
 
     def _truth(self, expr: Expr) -> int:
         bdd = self.bdd

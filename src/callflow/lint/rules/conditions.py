@@ -52,23 +52,16 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def _expression(ctx: LintContext, site: ExpressionSite) -> Iterator[Diagnostic]:
     expr = ctx.expr(site.text)
-    inference = ctx.checker.infer(expr)
-    for problem in inference.problems:
-        yield ctx.report_in(TYPE_MISMATCH, site.loc, site.text, problem.offset, problem.length, problem.message)
-    if not site.expects or inference.problems:
-        return
-    got = inference.type
-    what = _WHAT.get(site.role, "the value")
-    if site.loc[4] in ("payment", "refund"):
-        what = f"the {site.loc[4]}"
+    step = site.loc[4]
+    what = f"the {step}" if step in ("payment", "refund") else _WHAT.get(site.role, "the value")
     expected = "number" if site.expects == "whole" else site.expects
-    checked = ctx.checker.check(expr, expected, what)
-    offset, length = span(expr)
-    if checked.problems:
-        rule = NOT_AN_AMOUNT if site.loc[4] in ("payment", "refund") else TYPE_MISMATCH
-        problem = checked.problems[-1]
+    inference = ctx.checker.check(expr, expected, what) if expected else ctx.checker.infer(expr)
+    for problem in inference.problems:
+        rule = NOT_AN_AMOUNT if problem.expected and step in ("payment", "refund") else TYPE_MISMATCH
         yield ctx.report_in(rule, site.loc, site.text, problem.offset, problem.length, problem.message)
-    elif site.expects == "whole" and got.kind == "number" and not got.whole:
+    got = inference.type
+    if site.expects == "whole" and not inference.problems and got.kind == "number" and not got.whole:
+        offset, length = span(expr)
         message = f"{what} must be a whole number, and this can have a fraction: round it, e.g. round({site.text})"
         yield ctx.report_in(TYPE_MISMATCH, site.loc, site.text, offset, length, message)
 
