@@ -24,6 +24,7 @@ from callflow.lint.sites import ExpressionSite, TemplateSite
 
 ZERO = Literal(Decimal(0))
 MONEY_SLOTS = {("payment", "amount"), ("refund", "amount"), ("credit", "amount"), ("item", "price"), ("credit", "price"), ("time", "rate")}
+COUNT_SLOTS = {("item", "quantity"), ("credit", "quantity")}
 
 
 class Read(NamedTuple):
@@ -143,7 +144,7 @@ class Planner:
                 if self._recorded(name.name):
                     reads.append(Read(name.name, esite.loc, esite.text, None, esite.role, name.offset, kind))
             hazards += division_hazards(expr, esite.loc, esite.text, False)
-            if (kind, esite.role) in MONEY_SLOTS:
+            if (kind, esite.role) in MONEY_SLOTS or (kind, esite.role) in COUNT_SLOTS:
                 hazards.append(self._negative(expr, esite.loc, esite.text, f"the {kind} {esite.role}"))
             if kind == "refund" and esite.text.strip() != "refund_due":
                 offset, length = span(expr)

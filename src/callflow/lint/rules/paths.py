@@ -29,7 +29,9 @@ TICKET_INCOMPLETE = Rule(
 ITEM_AFTER_PAYMENT = Rule(
     "CF303", "item-after-payment", WARNING, "on some path a line added after a payment reaches an end that no later payment takes"
 )
-NEGATIVE_AMOUNT = Rule("CF304", "negative-amount", WARNING, "an amount paid, billed, credited or refunded that can be below zero")
+NEGATIVE_AMOUNT = Rule(
+    "CF304", "negative-amount", WARNING, "an amount paid, billed, credited or refunded, or a quantity, that can be below zero"
+)
 REFUND_BEYOND_DUE = Rule(
     "CF305", "refund-beyond-due", WARNING, "a refund lint cannot prove is at most what the invoice owes (refund_due)"
 )
@@ -95,7 +97,7 @@ def _well_typed(ctx: LintContext, finding: Finding) -> bool:
     inference = ctx.checker.infer(expr)
     if inference.problems or any(ctx.symbols.resolve(n.name) is None for n in names(expr)):
         return False
-    return finding.kind == "division" or inference.type.kind in ("money", "number")
+    return finding.kind == "division" or inference.type.kind in ("money", "number", "duration")
 
 
 def _via(ctx: LintContext, finding: Finding) -> str:
@@ -115,7 +117,10 @@ def _hazard(ctx: LintContext, finding: Finding) -> Diagnostic:
         kind = hazard.loc[4] if len(hazard.loc) > 4 else "payment"
         what = hazard.what.replace("the past_due", "the past-due").replace("the credit amount", "the credit")
         what = what.replace("the payment amount", "the payment").replace("the refund amount", "the refund")
-        message = f"{what} can be below zero here: {_NEGATIVE.get(str(kind), 'a negative amount')}; keep it at 0 or more (a field's min, or max(…, 0))"
+        effect = _NEGATIVE.get(str(kind), "a negative amount")
+        if hazard.what.endswith("quantity"):
+            what, effect = "the quantity", "the call refuses a negative quantity"
+        message = f"{what} can be below zero here: {effect}; keep it at 0 or more (a field's min, or max(…, 0))"
         return ctx.report_in(NEGATIVE_AMOUNT, hazard.loc, hazard.text, hazard.offset, hazard.length, message)
     message = (
         "this refund can be more than the invoice owes the customer (refund_due), and the call would refuse it:"
