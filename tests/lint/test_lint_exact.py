@@ -218,3 +218,31 @@ def test_a_visit_count_decides_a_route_exactly(tmp_path: Path) -> None:
         end: escalated
     """
     assert found(tmp_path, text) == [(13, "CF211")]
+
+
+def test_a_date_bounded_by_today_is_compared_with_today_exactly(tmp_path: Path) -> None:
+    text = """\
+    id: t
+    title: T
+    start: A
+    fields:
+      callback: {type: date, prompt: Callback date, min: today}
+      due_by: {type: date, prompt: Due by, max: today - 1}
+    nodes:
+      A:
+        steps:
+          - ask: callback
+          - ask: due_by
+          - say: Late.
+            when: callback < today
+          - say: Today or later.
+            when: callback >= today
+          - say: Never.
+            when: due_by >= today
+          - say: Before today.
+            when: due_by < today
+        end: done
+    """
+    problems = lint_text(tmp_path, text)
+    assert [(d.line, d.code) for d in problems] == [(13, "CF211"), (17, "CF211")]
+    assert problems[0].message.endswith("('callback' is a date, today or later)")

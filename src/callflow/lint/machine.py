@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from callflow.lint.bdd import TRUE
 from callflow.lint.encoding import Var
-from callflow.lint.program import ASSIGN, CASES, FORGET, WHERE, Action, Program, StepOp
+from callflow.lint.program import ASSIGN, CASES, CONJ, FORGET, WHERE, Action, Program, StepOp
 from callflow.lint.states import NOWHERE, State, States
 
 Observer = Callable[[int, State], None]
@@ -104,6 +104,8 @@ class Machine:
                 state = states.assign(state, action[1], action[2])
             elif kind == WHERE:
                 state = states.assign_where(state, action[1], action[2], action[3])
+            elif kind == CONJ:
+                state = states.conj(state, action[1])
             else:
                 assert kind == CASES
                 state = self.cases(state, action)

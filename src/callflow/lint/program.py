@@ -21,11 +21,11 @@ from callflow.flow.invoicesteps import CreditStep, ItemRef, ItemStep, PastDueSte
 from callflow.flow.model import Flow, IfRoute
 from callflow.flow.steps import AskStep, DoStep, SetStep, TicketStep
 from callflow.lint.bdd import FALSE, TRUE
-from callflow.lint.encoding import Encoding, Var
+from callflow.lint.encoding import EQUAL, LESS, MORE, Encoding, Var
 from callflow.lint.outcomes import MAYBE, NONE, SOME, Exact, Num, Outcome, Text
 from callflow.lint.tables import Case, Tables
 
-FORGET, ASSIGN, WHERE, CASES = range(4)
+FORGET, ASSIGN, WHERE, CASES, CONJ = range(5)
 Action = tuple[Any, ...]
 ZERO = Literal(Decimal(0))
 LINE_AMOUNTS = ("subtotal", "past_due", "total", "due", "refund_due")
@@ -143,7 +143,7 @@ class Compiler:
                 writes |= action[1] | action[2]
             elif action[0] == WHERE:
                 reads |= self._support(action[1])
-            else:
+            elif action[0] == CASES:
                 for g, forget, _new in action[1]:
                     reads |= self._support(g)
                     writes |= forget
@@ -181,7 +181,33 @@ class Compiler:
         actions: list[Action] = [(FORGET, var.mask | readers)]
         if var.recorded is not None:
             actions.append((ASSIGN, 1 << var.recorded, 0))
+        bounded = self._against_today(name)
+        if bounded != TRUE:
+            actions.append((CONJ, bounded))
         return self._op(i, when, actions)
+
+    def _against_today(self, name: str) -> int:
+        """What a date field's bounds relative to today (`min: today`) say of how it compares with today."""
+        spec = self.flow.fields.get(name)
+        if spec is None or spec.type != "date":
+            return TRUE
+        low, high = spec.date_bounds()
+        enc = self.enc
+        field, today = enc.exprs.get(Name(name)), enc.exprs.get(Name("today"))
+        if field is None or today is None:
+            return TRUE
+        allowed = {LESS, EQUAL, MORE}
+        if low is not None and low.fixed is None:
+            allowed &= {MORE} if (low.days_from_today or 0) >= 1 else {EQUAL, MORE} if low.days_from_today == 0 else allowed
+        if high is not None and high.fixed is None:
+            allowed &= {LESS} if (high.days_from_today or 0) <= -1 else {LESS, EQUAL} if high.days_from_today == 0 else allowed
+        found = TRUE
+        for key, flipped in ((f"rel:{field}:{today}", False), (f"rel:{today}:{field}", True)):
+            var = enc.vars.get(key)
+            if var is not None:
+                wanted = {2 - v for v in allowed} if flipped else allowed
+                found = self.bdd.and_(found, var.is_(self.bdd, wanted))
+        return found
 
     def _set(self, name: str, expr: Expr) -> Action:
         var = self.enc.vars.get(name)

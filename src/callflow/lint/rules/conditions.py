@@ -158,6 +158,8 @@ def _why(ctx: LintContext, site: ConditionSite, state: State) -> str:
             said = [f"no answer can make it true: {'; '.join(domains)}"]
         elif any(paths.enc.vars.get(n) is not None for n in read):
             said = ["no answer can make it true: its parts contradict each other"]
+    if not said:
+        said = [d for d in (_domain(ctx, n.name) for n in names(site.expr)) if d and "date" in d]
     return f" ({'; '.join(said)})" if said else ""
 
 
@@ -211,6 +213,12 @@ def _shown(value: object) -> str:
 def _domain(ctx: LintContext, name: str) -> str | None:
     """What a field can hold, in words: 'bottles' is a whole number from 0 to 6."""
     spec = ctx.flow.fields.get(name)
+    if spec is not None and spec.type == "date" and (spec.min is not None or spec.max is not None):
+        if spec.max is None:
+            return f"'{name}' is a date, {spec.min} or later"
+        if spec.min is None:
+            return f"'{name}' is a date, {spec.max} or earlier"
+        return f"'{name}' is a date from {spec.min} to {spec.max}"
     if spec is None or spec.type not in ("number", "money", "duration"):
         return None
     low, high = spec.bounds()

@@ -52,12 +52,15 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
         reported.update(loop)
         read = sorted(_exit_reads(ctx, loop) - {"agent", "today"})
         what = f" ({', '.join(read)})" if read else ""
+        origin = ctx.loaded.origins.get(loop[0])
+        # visits() counts the flow's own nodes: inside a procedure only a limit bounds a loop.
+        visits = "" if origin is not None and origin.procedure else f" route out on visits('{ctx.shown(loop[0])}'),"
         yield ctx.report(
             LOOP_NEVER_EXITS,
             ("nodes", loop[0]),
             f"the loop {_shown(ctx, loop)} is left only by routes whose conditions read nothing that changes inside it{what},"
-            " so a call that goes round it once goes round for ever: ask or compute what they read inside the loop,"
-            f" route out on visits('{ctx.shown(loop[0])}'), or give a node of it an at_most limit",
+            f" so a call that goes round it once goes round for ever: ask or compute what they read inside the loop,{visits}"
+            " or give a node of it an at_most limit",
         )
 
 
