@@ -22,6 +22,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, Protocol
 
 from callflow.flow.expressions import Expr
@@ -30,6 +31,7 @@ from callflow.flow.invoicesteps import CreditStep, ItemStep, PastDueStep, Paymen
 from callflow.flow.loadedflow import LoadedFlow
 from callflow.flow.model import Flow, IfRoute
 from callflow.flow.names import Symbols
+from callflow.flow.scalars import AMOUNT_NAMES
 from callflow.lint.bdd import BDD, TRUE
 from callflow.lint.checks import Planner, StepPlan, hazard_exprs
 from callflow.lint.encoding import Encoding
@@ -41,6 +43,8 @@ from callflow.lint.program import Compiler, presence
 from callflow.lint.sites import ConditionSite, ExpressionSite, TemplateSite
 from callflow.lint.states import ANYTHING, NOWHERE, State, States
 from callflow.lint.tables import Tables
+
+ZERO = Decimal(0)
 
 
 class LintContext(Protocol):
@@ -143,7 +147,7 @@ class PathAnalysis:
         self.candidates = self._after_payments()
         compiler = Compiler(flow, self.enc, self.tables, self.parse, self.candidates, self.presences)
         with deep(self.levels):
-            self.programs = {n: compiler.compile(n, len(self.graph.out[n])) for n in order}
+            self.programs = {n: compiler.compile(n) for n in order}
         self.compiler = compiler
         self.machine = Machine(self.states, self.enc.readers, {n: len(flow.nodes[n].steps) for n in order})
         self.parts = components(order[:1], self.graph.successors) if order else []
@@ -229,9 +233,10 @@ class PathAnalysis:
             if var.recorded is not None:
                 zeros |= 1 << var.recorded
             if var.key.startswith("visits:"):
-                zeros |= var.mask
-            elif self.enc.symbols.resolve(var.key) is not None and self.enc.symbols.resolve(var.key).kind == "amount":  # type: ignore[union-attr]
-                k = next(k for k, v in enumerate(var.values) if isinstance(v, Num) and v.interval.contains(0))  # type: ignore[arg-type]
+                zeros |= var.mask  # no visit yet: count 0
+            elif var.key in AMOUNT_NAMES:
+                # Nothing invoiced or paid yet: every amount is 0.
+                k = next(k for k, v in enumerate(var.values) if isinstance(v, Num) and v.interval.contains(ZERO))
                 o, z = var.code(k)
                 ones, zeros = ones | o, zeros | z
         return (ones, zeros & ~ones, 1)

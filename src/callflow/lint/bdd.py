@@ -237,13 +237,3 @@ class BDD:
             found = 1 << self.var[a] | self.support(self.lo[a]) | self.support(self.hi[a])
             self._support[a] = found
         return found
-
-    def values(self, a: int, bits: list[int]) -> set[int]:
-        """The codes over `bits` (least significant first) that some solution of a takes."""
-        found: set[int] = set()
-        for code in range(1 << len(bits)):
-            ones = sum(1 << b for i, b in enumerate(bits) if code >> i & 1)
-            zeros = sum(1 << b for i, b in enumerate(bits) if not code >> i & 1)
-            if self.restrict(a, ones, zeros) != FALSE:
-                found.add(code)
-        return found

@@ -29,7 +29,7 @@ from callflow.flow.expressions import Call, Compare, Expr, Literal, Name, walk
 from callflow.flow.fields import InputField
 from callflow.flow.model import Flow
 from callflow.flow.names import Symbol, Symbols
-from callflow.flow.scalars import AMOUNT_NAMES, MAX_AMOUNT
+from callflow.flow.scalars import MAX_AMOUNT
 from callflow.lint import regions
 from callflow.lint.bdd import BDD, FALSE, TRUE
 from callflow.lint.outcomes import NONE, SOME, Exact, Num, Outcome, Text, day_number, plain_number
@@ -280,9 +280,6 @@ class Encoding:
         values.append(Num(Interval(Decimal(top), True, INF, False)))
         return self._new(key, values, False)
 
-    def counter_top(self, var: Var) -> int:
-        return len(var.values) - 1
-
     # -- free variables ------------------------------------------------------------
 
     def free(self, key: str, values: list[Outcome], reads: Iterable[str]) -> Var:
@@ -348,6 +345,3 @@ def reads(expr: Expr) -> frozenset[str]:
             found.add(key)
     return frozenset(found)
 
-
-def amount_keys() -> frozenset[str]:
-    return AMOUNT_NAMES

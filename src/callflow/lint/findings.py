@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
-from callflow.flow.expressions import Call, Expr, Name
+from callflow.flow.expressions import Arith, BoolOp, Call, Expr, Name
 from callflow.flow.graph import FlowGraph
 from callflow.flow.model import Flow, IfRoute
 from callflow.lint.bdd import BDD, FALSE, TRUE
@@ -153,7 +153,8 @@ class Findings:
 
     def _provably_owed(self, test: Expr) -> bool:
         """A refund written so that it is never more than `refund_due`: min(…, refund_due), refund_due - x (x ≥ 0)."""
-        inner = test.operands[0] if hasattr(test, "operands") else None
+        # The test is `defined(refund) and refund > refund_due` (callflow.lint.checks.made).
+        inner = test.operands[0] if isinstance(test, BoolOp) else None
         expr = inner.args[0] if isinstance(inner, Call) else None
         return expr is not None and self._at_most_owed(expr)
 
@@ -162,8 +163,6 @@ class Findings:
             return expr.name == "refund_due"
         if isinstance(expr, Call) and expr.function == "min":
             return any(self._at_most_owed(arg) for arg in expr.args)
-        from callflow.flow.expressions import Arith
-
         if isinstance(expr, Arith) and expr.op == "-" and self._at_most_owed(expr.left):
             interval = interval_of(self.a.tables.table(expr.right))
             return interval is not None and interval.lo >= 0

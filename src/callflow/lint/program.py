@@ -23,7 +23,7 @@ from callflow.flow.steps import AskStep, DoStep, SetStep, TicketStep
 from callflow.lint.bdd import FALSE, TRUE
 from callflow.lint.encoding import EQUAL, LESS, MORE, Encoding, Var
 from callflow.lint.outcomes import MAYBE, NONE, SOME, Exact, Num, Outcome, Text
-from callflow.lint.tables import Case, Tables
+from callflow.lint.tables import Tables
 
 FORGET, ASSIGN, WHERE, CASES, CONJ = range(5)
 Action = tuple[Any, ...]
@@ -99,7 +99,7 @@ class Compiler:
 
     # -- a node --------------------------------------------------------------------------
 
-    def compile(self, node_id: str, edge_count: int) -> Program:
+    def compile(self, node_id: str) -> Program:
         node = self.flow.nodes[node_id]
         program = Program(node_id)
         counter = self.enc.vars.get(f"visits:{node_id}")
@@ -320,6 +320,3 @@ def _may_be(value: Outcome, outcome: Outcome) -> bool:
         return isinstance(outcome, Text) or (isinstance(outcome, Exact) and outcome.value not in value.excluded)
     return value == SOME or (isinstance(value, Num) is False and isinstance(outcome, Text))
 
-
-def case_guards(cases: list[Case]) -> list[int]:
-    return [g for g, _ in cases]

@@ -120,10 +120,6 @@ class States:
             return state
         return self.disj(self.assign(self.conj(state, condition), ones, zeros), self.conj(state, self.bdd.not_(condition)))
 
-    def restricted(self, state: State, condition: int) -> State:
-        """conj, under its other name where it reads better: the state along an edge."""
-        return self.conj(state, condition)
-
     def function(self, state: State) -> int:
         """The state as one BDD (for tests and messages; builds the masks in)."""
         if state[2] == FALSE:

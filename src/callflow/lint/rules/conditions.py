@@ -10,6 +10,7 @@ from decimal import Decimal
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.expressions import names, span
 from callflow.flow.types import Type
+from callflow.lint.analysis import PathAnalysis
 from callflow.lint.bdd import FALSE
 from callflow.lint.context import LintContext
 from callflow.lint.encoding import Var
@@ -163,9 +164,9 @@ def _why(ctx: LintContext, site: ConditionSite, state: State) -> str:
     return f" ({'; '.join(said)})" if said else ""
 
 
-def _possible(paths: object, var: Var, state: State) -> str | None:
+def _possible(paths: PathAnalysis, var: Var, state: State) -> str | None:
     """How a variable is narrowed here, in words (None: not narrowed)."""
-    states, bdd = paths.states, paths.bdd  # type: ignore[attr-defined]
+    states, bdd = paths.states, paths.bdd
     unrecorded = var.recorded is not None and states.meets(state, bdd.literal(var.recorded, False))
     recorded = state if var.recorded is None else states.conj(state, bdd.literal(var.recorded))
     possible = [i for i in range(len(var.values)) if recorded[2] != FALSE and states.meets(recorded, var.is_(bdd, [i]))]
