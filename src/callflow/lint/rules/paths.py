@@ -172,7 +172,7 @@ def _unrecorded(ctx: LintContext, finding: Finding, asked: set[str]) -> Diagnost
     elif name not in asked:
         why = f"no node asks it: add '- ask: {name}' on the way here"
     elif finding.via:
-        why = f"it is not {verb} yet on the way from node '{ctx.shown(finding.via)}'; {verb[:-2] if computed else 'ask'} it on every path to here"
+        why = f"it is not {verb} yet on the way from node '{ctx.shown(finding.via)}'; {'compute' if computed else 'ask'} it on every path to here"
     else:
         why = f"it is not {verb} on every path to here; {'compute' if computed else 'ask'} it on every path"
     if read.how == "placeholder":
