@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from callflow.flow.expressions import Call, Compare, Expr, Literal, Name, walk
 from callflow.flow.fields import InputField
+from callflow.flow.invoicesteps import CreditStep, ItemRef, ItemStep, PastDueStep, PaymentStep, RefundStep, TimeStep
 from callflow.flow.model import Flow
 from callflow.flow.names import Symbol, Symbols
 from callflow.flow.scalars import MAX_AMOUNT
@@ -38,7 +39,6 @@ from callflow.lint.regions import INF, NEG_INF, Interval
 CENT = Decimal("0.01")
 ONE = Decimal(1)
 LESS, EQUAL, MORE = 0, 1, 2  # the values of a comparison between two expressions
-NON_NEGATIVE = {"due", "refund_due", "paid", "refunded"}
 
 
 class Var:
@@ -199,17 +199,8 @@ class Encoding:
     def _lowest(self, amount: str) -> Decimal:
         """The least an amount can be: due and refund_due never go below 0; the others only
         where the flow credits, charges negative prices or takes negative payments."""
-        if amount in NON_NEGATIVE and amount in ("due", "refund_due"):
+        if amount in ("due", "refund_due"):
             return Decimal(0)
-        from callflow.flow.invoicesteps import (
-            CreditStep,
-            ItemRef,
-            ItemStep,
-            PastDueStep,
-            PaymentStep,
-            RefundStep,
-            TimeStep,
-        )
 
         past_due = Decimal(0)
         lines = payments = False
@@ -218,7 +209,7 @@ class Encoding:
                 if isinstance(step, PastDueStep) and step.past_due in self.flow.fields:
                     low = self.flow.fields[step.past_due].bounds()[0]
                     past_due = min(past_due, low if low is not None else Decimal(0))
-                elif isinstance(step, CreditStep) or (isinstance(step, ItemStep) and isinstance(step.item, ItemRef) and step.item.price) or (isinstance(step, TimeStep) and step.time.rate is not None):
+                elif isinstance(step, CreditStep) or (isinstance(step, ItemStep) and isinstance(step.item, ItemRef) and step.item.price) or (isinstance(step, TimeStep) and (step.time.rate is not None or step.time.multiplier.strip() != "1")):
                     lines = True
                 elif isinstance(step, (PaymentStep, RefundStep)):
                     payments = payments or _explicit(step)
