@@ -176,7 +176,7 @@ def test_what_a_computing_call_meets_lint_reported(data: dict[str, Any], seed: i
     ctx = LintContext(loaded)
     codes = {d.code for d in lint_flow(loaded)}
     findings = ctx.paths.findings
-    seen_by = ctx.paths.findings_of
+    seen_by = ctx.paths
     unrecorded = {f.node_id for f in findings if f.kind == "unrecorded"}
     # Conditions lint calls never true where they stand, by node and text (all of a node's sites with that text).
     sites: dict[tuple[str, str], list[bool]] = {}

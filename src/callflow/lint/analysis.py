@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Protocol
 
-from callflow.flow.expressions import Expr
+from callflow.flow.expressions import Expr, parse_expression
+from callflow.flow.exprtypes import Checker
 from callflow.flow.graph import FlowGraph, components
 from callflow.flow.invoicesteps import CreditStep, ItemStep, PastDueStep, PaymentStep, TimeStep
 from callflow.flow.loadedflow import LoadedFlow
@@ -73,7 +74,8 @@ class LintContext(Protocol):
 
     def expr(self, text: str) -> Expr: ...
 
-    def is_money(self, expr: Expr) -> bool: ...
+    @property
+    def checker(self) -> Checker: ...
 
 
 @contextmanager
@@ -95,11 +97,13 @@ class PathAnalysis:
         self.flow = ctx.flow
         self.graph = ctx.graph
         self.order = ctx.order
-        self.parse = ctx.expr
+        # Nothing here keeps the context (no bound methods of it): a lint's structures
+        # are freed as soon as the lint is done, without waiting for the cycle collector.
+        self.parse = parse_expression
         self.bdd = BDD()
         self.states = States(self.bdd)
         self.enc = Encoding(self.flow, ctx.symbols, self.bdd)
-        self.tables = Tables(self.enc, ctx.symbols, ctx.is_money)
+        self.tables = Tables(self.enc, ctx.symbols, MoneyTypes(ctx.checker))
         self.planner = Planner(self.flow, ctx.symbols, self.parse)
         self.planner.add_sites(ctx.templates, ctx.expression_sites)
         self.plans: dict[str, list[StepPlan]] = {}
@@ -110,9 +114,15 @@ class PathAnalysis:
         self.is_library = ctx.loaded.is_library
         self._setup(ctx)
         with deep(self.levels):
-            self.findings_of = Findings(self)
+            checks = self.checks = Findings(self)
             self._run()
-            self.findings = self.findings_of.finish()
+            self.findings = checks.finish()
+        # What the condition rules read; the rest (and its link back here) is let go.
+        self.when_runs = checks.when_runs
+        self.routes_taken = checks.routes_taken
+        self.routes_holding = checks.routes_holding
+        del self.checks
+        self.edge_states = {}  # only the findings' messages needed them
 
     @property
     def levels(self) -> int:
@@ -260,7 +270,7 @@ class PathAnalysis:
                 self._settle(members, inside)
             for node_id in members:
                 state = node_in.get(node_id, NOWHERE)
-                outs = self.findings_of.visit(node_id, state)
+                outs = self.checks.visit(node_id, state)
                 self.edge_states[node_id] = outs
                 for edge, out in zip(self.graph.out[node_id], outs, strict=True):
                     target = edge.target
@@ -304,6 +314,20 @@ class PathAnalysis:
 
     def in_deep(self) -> Any:
         return deep(self.levels)
+
+
+class MoneyTypes:
+    """Whether `round()` of an expression rounds to cents, as the engine decides (by its type)."""
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self._found: dict[int, tuple[Expr, bool]] = {}
+
+    def __call__(self, expr: Expr) -> bool:
+        entry = self._found.get(id(expr))
+        if entry is None or entry[0] is not expr:
+            entry = self._found[id(expr)] = (expr, self.checker.infer(expr).type.kind == "money")
+        return entry[1]
 
 
 def order_self_loop(graph: Any, node_id: str) -> bool:

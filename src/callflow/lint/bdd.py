@@ -24,7 +24,7 @@ LEAF = 1 << 40  # the variable of the two leaves: below every real variable
 class BDD:
     """The nodes of every function built during one lint of one flow."""
 
-    __slots__ = ("_and", "_forced", "_meets", "_not", "_or", "_support", "_unique", "hi", "lo", "var")
+    __slots__ = ("_and", "_meets", "_not", "_or", "_support", "_unique", "hi", "lo", "var")
 
     def __init__(self) -> None:
         self.var: list[int] = [LEAF, LEAF]
@@ -36,8 +36,7 @@ class BDD:
         self._or: dict[int, int] = {}
         self._not: dict[int, int] = {0: 1, 1: 0}
         self._meets: dict[int, bool] = {}
-        self._forced: dict[int, tuple[int, int]] = {1: (0, 0)}
-        self._support: dict[int, int] = {0: 0, 1: 0}
+        self._support: dict[int, tuple[int, ...]] = {0: (), 1: ()}
 
     def __len__(self) -> int:
         return len(self.var)
@@ -167,73 +166,80 @@ class BDD:
         """a with the variables of `mask` quantified away (there is some value)."""
         if a < 2 or not mask:
             return a
-        var, lo, hi = self.var, self.lo, self.hi
-        top = mask.bit_length()
-        memo: dict[int, int] = {}
-        node, or_ = self.node, self.or_
+        return self._exists(a, mask, mask.bit_length(), {})
 
-        def go(n: int) -> int:
-            v = var[n]
-            if v >= top:
-                return n
-            found = memo.get(n)
-            if found is None:
-                low, high = go(lo[n]), go(hi[n])
-                found = or_(low, high) if mask >> v & 1 else node(v, low, high)
-                memo[n] = found
-            return found
-
-        return go(a)
+    def _exists(self, n: int, mask: int, top: int, memo: dict[int, int]) -> int:
+        # A method, not a closure: a closure that calls itself is a reference cycle,
+        # and a lint's diagram would then wait for the cycle collector to be freed.
+        v = self.var[n]
+        if v >= top:
+            return n
+        found = memo.get(n)
+        if found is None:
+            low = self._exists(self.lo[n], mask, top, memo)
+            high = self._exists(self.hi[n], mask, top, memo)
+            found = self.or_(low, high) if mask >> v & 1 else self.node(v, low, high)
+            memo[n] = found
+        return found
 
     def restrict(self, a: int, ones: int, zeros: int) -> int:
         """a with the variables of `ones` set true and of `zeros` set false."""
         both = ones | zeros
         if a < 2 or not both:
             return a
-        var, lo, hi = self.var, self.lo, self.hi
-        top = both.bit_length()
-        memo: dict[int, int] = {}
-        node = self.node
+        return self._restrict(a, ones, zeros, both.bit_length(), {})
 
-        def go(n: int) -> int:
-            v = var[n]
-            if v >= top:
-                return n
-            found = memo.get(n)
-            if found is None:
-                if ones >> v & 1:
-                    found = go(hi[n])
-                elif zeros >> v & 1:
-                    found = go(lo[n])
-                else:
-                    found = node(v, go(lo[n]), go(hi[n]))
-                memo[n] = found
-            return found
-
-        return go(a)
+    def _restrict(self, n: int, ones: int, zeros: int, top: int, memo: dict[int, int]) -> int:
+        v = self.var[n]
+        if v >= top:
+            return n
+        found = memo.get(n)
+        if found is None:
+            if ones >> v & 1:
+                found = self._restrict(self.hi[n], ones, zeros, top, memo)
+            elif zeros >> v & 1:
+                found = self._restrict(self.lo[n], ones, zeros, top, memo)
+            else:
+                low = self._restrict(self.lo[n], ones, zeros, top, memo)
+                found = self.node(v, low, self._restrict(self.hi[n], ones, zeros, top, memo))
+            memo[n] = found
+        return found
 
     def forced(self, a: int) -> tuple[int, int]:
         """The variables every solution of a sets true, and those it sets false (a is not false)."""
-        found = self._forced.get(a)
+        return self._forced(a, {1: (0, 0)})
+
+    def _forced(self, a: int, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
+        # Remembered for one call only: masks of far variables are large ints, and the
+        # states this is asked of are small.
+        found = memo.get(a)
         if found is None:
             v, low, high = self.var[a], self.lo[a], self.hi[a]
             if low == FALSE:
-                ones, zeros = self.forced(high)
+                ones, zeros = self._forced(high, memo)
                 found = (ones | 1 << v, zeros)
             elif high == FALSE:
-                ones, zeros = self.forced(low)
+                ones, zeros = self._forced(low, memo)
                 found = (ones, zeros | 1 << v)
             else:
-                o1, z1 = self.forced(low)
-                o2, z2 = self.forced(high)
+                o1, z1 = self._forced(low, memo)
+                o2, z2 = self._forced(high, memo)
                 found = (o1 & o2, z1 & z2)
-            self._forced[a] = found
+            memo[a] = found
+        return found
+
+    def support_vars(self, a: int) -> tuple[int, ...]:
+        """The variables a depends on, in order (remembered: few for the conditions it is asked of)."""
+        found = self._support.get(a)
+        if found is None:
+            below = set(self.support_vars(self.lo[a])) | set(self.support_vars(self.hi[a]))
+            below.add(self.var[a])
+            found = self._support[a] = tuple(sorted(below))
         return found
 
     def support(self, a: int) -> int:
-        """The variables a depends on."""
-        found = self._support.get(a)
-        if found is None:
-            found = 1 << self.var[a] | self.support(self.lo[a]) | self.support(self.hi[a])
-            self._support[a] = found
-        return found
+        """The variables a depends on, as a mask."""
+        mask = 0
+        for v in self.support_vars(a):
+            mask |= 1 << v
+        return mask

@@ -73,18 +73,17 @@ class Var:
             return found
         last = len(self.values) - 1
         width = len(self.bits)
-        if not width:
-            found = TRUE if 0 in wanted else FALSE
-        else:
-
-            def go(level: int, prefix: int) -> int:
-                if level == width:
-                    return TRUE if min(prefix, last) in wanted else FALSE
-                return bdd.node(self.bits[level], go(level + 1, prefix * 2), go(level + 1, prefix * 2 + 1))
-
-            found = go(0, 0)
+        found = _codes(bdd, self.bits, 0, 0, last, wanted) if width else TRUE if 0 in wanted else FALSE
         self._is[wanted] = found
         return found
+
+
+def _codes(bdd: BDD, bits: list[int], level: int, prefix: int, last: int, wanted: frozenset[int]) -> int:
+    """The function "the code written in `bits` stands for a value in `wanted`" (codes past the last value stand for it)."""
+    if level == len(bits):
+        return TRUE if min(prefix, last) in wanted else FALSE
+    low = _codes(bdd, bits, level + 1, prefix * 2, last, wanted)
+    return bdd.node(bits[level], low, _codes(bdd, bits, level + 1, prefix * 2 + 1, last, wanted))
 
 
 class Encoding:

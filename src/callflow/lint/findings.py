@@ -234,6 +234,7 @@ class Findings:
             if problem is not None:
                 finding = finding._replace(via=self.via(finding.node_id, index, problem))
             found.append(finding)
+        self.found = {}  # its problems hold this object: no cycle left behind
         return found
 
     def via(self, node_id: str, index: int, problem: Problem) -> str | None:

@@ -27,7 +27,7 @@ class States:
 
     def __init__(self, bdd: BDD) -> None:
         self.bdd = bdd
-        self._cofactors: dict[tuple[int, int, int], int] = {}
+        self._cofactors: dict[tuple[int, tuple[int, ...]], int] = {}
 
     def _settle(self, ones: int, zeros: int, node: int) -> State:
         """Move what `node` forces into the masks."""
@@ -46,13 +46,19 @@ class States:
         if condition < 2:
             return condition
         ones, zeros = state[0], state[1]
-        support = self.bdd.support(condition)
-        o, z = ones & support, zeros & support
-        if not (o | z):
+        # Keyed by what the state says of the condition's own variables (small), not by masks.
+        said = tuple((ones >> v & 1) | (zeros >> v & 1) << 1 for v in self.bdd.support_vars(condition))
+        if not any(said):
             return condition
-        key = (condition, o, z)
+        key = (condition, said)
         found = self._cofactors.get(key)
         if found is None:
+            o = z = 0
+            for v, what in zip(self.bdd.support_vars(condition), said, strict=True):
+                if what == 1:
+                    o |= 1 << v
+                elif what == 2:
+                    z |= 1 << v
             found = self._cofactors[key] = self.bdd.restrict(condition, o, z)
         return found
 
@@ -96,7 +102,7 @@ class States:
     def exists(self, state: State, mask: int) -> State:
         """Forget the variables of `mask`: they may hold anything."""
         ones, zeros, node = state
-        if node >= 2 and self.bdd.support(node) & mask:
+        if node >= 2:
             node = self.bdd.exists(node, mask)
         if (ones | zeros) & mask:
             return (ones & ~mask, zeros & ~mask, node)
@@ -108,7 +114,7 @@ class States:
             return state
         both = ones | zeros
         s_ones, s_zeros, node = state
-        if node >= 2 and self.bdd.support(node) & both:
+        if node >= 2:
             node = self.bdd.exists(node, both)
         return ((s_ones & ~both) | ones, (s_zeros & ~both) | zeros, node)
 

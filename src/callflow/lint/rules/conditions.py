@@ -110,7 +110,7 @@ def _date_bounds(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def _never_true(ctx: LintContext, mistyped: set[tuple[object, ...]]) -> Iterator[Diagnostic]:
     paths = ctx.paths
-    seen = paths.findings_of
+    seen = paths
     for site in ctx.condition_sites:
         if site.loc in mistyped or site.node_id not in paths.node_in:
             continue
