@@ -86,7 +86,7 @@ class Liveness:
                     guarded = {b: g for b, g in guarded.items() if not op.writes >> b & 1}
                 guarded = self._widen(guarded, op.writes)
             if op is not None:
-                reads |= op.reads & ~(bdd.support(when) if when >= 2 else 0)
+                reads |= op.reads & ~when_reads
             always |= when_reads
             if when == TRUE:
                 always |= reads
@@ -185,7 +185,7 @@ class Liveness:
         if not guarded:
             return guarded
         bdd = self.bdd
-        return {b: (bdd.exists(g, written) if g >= 2 and bdd.support(g) & written else g) for b, g in guarded.items()}
+        return {b: (bdd.exists(g, written) if g >= 2 and _touches(bdd, g, written) else g) for b, g in guarded.items()}
 
 
 def sum_support(bdd: BDD, nodes: list[int]) -> int:
@@ -194,3 +194,8 @@ def sum_support(bdd: BDD, nodes: list[int]) -> int:
         if n >= 2:
             mask |= bdd.support(n)
     return mask
+
+
+def _touches(bdd: BDD, node: int, mask: int) -> bool:
+    """Whether a function reads any variable of `mask`."""
+    return any(mask >> v & 1 for v in bdd.support_vars(node))

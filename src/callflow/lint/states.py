@@ -45,16 +45,19 @@ class States:
         """The condition with the state's certain variables put in."""
         if condition < 2:
             return condition
-        ones, zeros = state[0], state[1]
-        # Keyed by what the state says of the condition's own variables (small), not by masks.
-        said = tuple((ones >> v & 1) | (zeros >> v & 1) << 1 for v in self.bdd.support_vars(condition))
+        variables = self.bdd.support_vars(condition)
+        low = variables[0]
+        # Keyed by what the state says of the condition's own variables (small), not by masks;
+        # shifted once, so the bits are read off a short int (masks of a large flow are long).
+        ones, zeros = state[0] >> low, state[1] >> low
+        said = tuple((ones >> (v - low) & 1) | (zeros >> (v - low) & 1) << 1 for v in variables)
         if not any(said):
             return condition
         key = (condition, said)
         found = self._cofactors.get(key)
         if found is None:
             o = z = 0
-            for v, what in zip(self.bdd.support_vars(condition), said, strict=True):
+            for v, what in zip(variables, said, strict=True):
                 if what == 1:
                     o |= 1 << v
                 elif what == 2:
