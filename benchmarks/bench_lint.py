@@ -5,7 +5,10 @@
 
 Generates flows of the given sizes full of diamonds (each block of nodes is a
 `choose` whose two branches meet again, with conditional routes and `when:`
-steps inside), then times fresh processes and prints a Markdown table:
+steps inside) that compute: each block sets a fee from an amount asked on one
+branch and routes on arithmetic (`fee_3 + 5 > 50 and y_3`), bills a quantity
+computed from a count, and says the fee only on the branch that computed it;
+then times fresh processes and prints a Markdown table:
 
 - baseline: `python -c "yaml.load(f, Loader=yaml.CSafeLoader)"`, i.e. the
   interpreter start plus a bare C-accelerated PyYAML load of the file;
@@ -75,9 +78,13 @@ def generate_flow(nodes: int) -> tuple[str, int]:
         w(f"  m_{j}:\n    type: money\n    prompt: Amount {j}\n")
     for j in range(10):
         w(f"  y_{j}:\n    type: yesno\n    prompt: Question {j}?\n")
+    for j in range(5):
+        w(f"  n_{j}:\n    type: number\n    prompt: How many {j}?\n    min: 1\n    max: 9\n")
     w("nodes:\n")
     w('  N-0:\n    section: Start\n    steps:\n      - say: "Thank you for calling {company}. This is {agent}."\n')
-    w('      - ask: t_0\n      - ticket: {title: "{t_0}"}\n      - item: "I0"\n    next: N-1\n')
+    w('      - ask: t_0\n      - ticket: {title: "{t_0}"}\n      - item: "I0"\n')
+    w("".join(f"      - ask: n_{j}\n" for j in range(5)))
+    w("    next: N-1\n")
     for k in range(blocks):
         a, b, c, d = (f"N-{BLOCK * k + i}" for i in range(1, BLOCK + 1))
         after = f"N-{BLOCK * (k + 1) + 1}" if k < blocks - 1 else "END"
@@ -92,13 +99,15 @@ def generate_flow(nodes: int) -> tuple[str, int]:
             w(f'  E-{k}:\n    section: {section}\n    steps:\n      - say: "Call us at {{phone}}."\n')
             w("    end: ended_early\n")
         w(f"  {b}:\n    section: {section}\n    steps:\n      - do: Create Ticket\n")
-        w(f'      - ticket: {{priority: 2 Normal, note: "{{{t}}}"}}\n      - item: "I{k % 20}"\n')
+        n, fee = f"n_{k % 5}", f"fee_{k % 40}"
+        w(f'      - ticket: {{priority: 2 Normal, note: "{{{t}}}"}}\n      - item: {{code: "I{k % 20}", quantity: "{n} * 2 - 1"}}\n')
         w(f'      - say: "Your total is {{total}}."\n    next: {d}\n')
         w(f"  {c}:\n    section: {section}\n    steps:\n      - ask: {m}\n      - ask: {y}\n")
-        w(f"    routes:\n      - if: {m} > 100 and {y}\n        goto: {d}\n")
-        w(f"      - if: c_{k} == 'no'\n        goto: {d}\n      - else: {d}\n")
+        w(f'      - set: {{{fee}: "{m} * 10% + 2"}}\n')
+        w(f"    routes:\n      - if: {fee} + 5 > 50 and {y}\n        goto: {d}\n")
+        w(f"      - if: c_{k} == 'no' and {m} / {n} > 3\n        goto: {d}\n      - else: {d}\n")
         w(f'  {d}:\n    section: {section}\n    steps:\n      - note: "Block {k} for {{{t}}}"\n')
-        w(f'      - say: "You said {{{m}}}."\n        when: c_{k} == \'no\'\n')
+        w(f'      - say: "You said {{{m}}}, a fee of {{{fee}}}."\n        when: c_{k} == \'no\'\n')
         w(f'      - say: "So far: {{subtotal}}."\n        when: c_{k} == \'yes\'\n    next: {after}\n')
     w('  END:\n    section: End\n    steps:\n      - say: "Your total is {total}."\n')
     w("      - payment: {amount: due}\n      - say: Thank you for calling.\n    end: done\n")

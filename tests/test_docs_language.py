@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from callflow.call.engine import Session
 from callflow.call.summary import summarize
 from callflow.flow.loadedflow import load_flow
@@ -66,7 +64,6 @@ def test_the_procedure_example_takes_payment_from_its_library(tmp_path: Path) ->
     assert summary.payments[0].amount == Decimal("35.00") and summary.payments[0].method == "Online account"
 
 
-@pytest.mark.xfail(strict=True, reason="lint must read computed values and every expression (issue 10, lint)")
 def test_the_language_examples_lint_clean(tmp_path: Path) -> None:
     for name, first in (("refund.yaml", "id: refund-desk-example"), ("try.yaml", "id: troubleshoot-example")):
         path = save(tmp_path, name, block(first))

@@ -141,7 +141,6 @@ def test_each_call_site_has_its_own_copy_named_after_its_caller(tmp_path: Path) 
     assert loaded.origins["A#3"].step_offset == 4
 
 
-@pytest.mark.xfail(strict=True, reason="CF303 must follow several payments (issue 10, item 3): a later payment covers the add-on")
 def test_a_problem_inside_a_library_procedure_is_reported_once_where_it_is_written(tmp_path: Path) -> None:
     broken = PAY.replace("Your total due is {due}.", "Your total due is {dew}.")
     flow = write(tmp_path, {"shop.yaml": SHOP, "common/pay.yaml": broken})
@@ -176,7 +175,6 @@ def test_a_library_linted_on_its_own_is_checked_without_its_callers(tmp_path: Pa
     assert lint_paths([str(tmp_path / "flows" / "common" / "pay.yaml")]).diagnostics == []
 
 
-@pytest.mark.xfail(strict=True, reason="CF303 must follow several payments (issue 10, item 3): a later payment covers the add-on")
 def test_the_shop_with_two_payments_lints_clean(tmp_path: Path) -> None:
     write(tmp_path, {"shop.yaml": SHOP, "common/pay.yaml": PAY})
     assert lint_paths([str(tmp_path / "flows")]).diagnostics == []

@@ -82,3 +82,18 @@ def test_a_lint_of_remembered_files_does_not_import_the_models(cache_folder: Pat
     env = {**os.environ, cachefiles.CACHE_DIR_ENV: str(cache_folder)}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+USES = "id: f\ntitle: F\nstart: A\nuses: [lib.yaml]\nnodes:\n  A:\n    steps:\n      - call: greet\n    end: done\n"
+LIBRARY = "library: lib\nprocedures:\n  greet:\n    start: G\n    nodes:\n      G:\n        steps:\n          - say: {words}\n        return: true\n"
+
+
+def test_the_same_flow_in_another_folder_is_linted_with_the_libraries_there(cache_folder: Path, tmp_path: Path) -> None:
+    # `uses:` is relative: the same bytes in another folder name other files.
+    for folder, words in (("one", "'Hello {agnet}.'"), ("two", "Hello.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "flow.yaml").write_text(USES, encoding="utf-8")
+        (tmp_path / folder / "lib.yaml").write_text(LIBRARY.format(words=words), encoding="utf-8")
+    first = lint_paths([str(tmp_path / "one" / "flow.yaml")]).diagnostics
+    assert [(Path(d.path).parent.name, d.code) for d in first] == [("one", "CF201")]
+    assert lint_paths([str(tmp_path / "two" / "flow.yaml")]).diagnostics == []

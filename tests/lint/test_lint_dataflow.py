@@ -351,3 +351,37 @@ def test_thousands_of_diamonds_are_judged_without_listing_paths(tmp_path: Path) 
     found = lint_paths([str(path)]).diagnostics
     assert [(d.code, d.message.split(":")[0]) for d in found] == [("CF207", "{late} would show as a blank")]
     assert "on the way from node 'L-600'" in found[0].message
+
+
+def test_a_computed_value_is_recorded_only_where_it_is_computed(tmp_path: Path) -> None:
+    text = """\
+        id: c
+        title: C
+        start: A
+        catalog:
+          "1": {name: ONE, price: 5}
+        fields:
+          bottles: {type: number, prompt: Bottles}
+          wants: {type: yesno, prompt: Wants?}
+        nodes:
+          A:
+            steps:
+              - ask: wants
+              - ask: bottles
+              - set: {fee: bottles * catalog.1.price}
+                when: wants
+              - say: "The fee is {fee}."
+              - item: {code: "1", quantity: bottles, price: fee}
+                when: wants
+            end: done
+        """
+    found = lint_text(tmp_path, text)
+    # The item has the set's condition; the words have none.
+    assert codes(found) == [(16, "CF207")]
+    assert found[0].message == "{fee} would show as a blank: it is not computed on every path to here; compute it on every path"
+    # Computed from a value not asked yet: the set is reported where it reads it.
+    early = textwrap.dedent(text).replace("      - ask: bottles\n", "")
+    found = lint_text(tmp_path, early)
+    assert (13, "CF207") in codes(found)
+    first = next(d for d in found if d.code == "CF207")
+    assert first.message == "'bottles' may not be recorded here (it would have no value): no node asks it: add '- ask: bottles' on the way here"

@@ -48,6 +48,7 @@ class Problem:
     offset: int
     length: int
     message: str
+    expected: bool = False  # the value is not of the kind its place needs (Checker.check)
 
 
 @dataclass
@@ -89,7 +90,9 @@ class Checker:
             hint = ": multiply it by an amount (a price, a rate, a money constant)"
         if expected == "duration" and got.kind == "number":
             hint = ": give the unit, as in 30 min or 2 hours"
-        result.problems.append(Problem(offset, length, f"{what} must be {words.get(expected, expected)}, not {got}{hint}"))
+        result.problems.append(
+            Problem(offset, length, f"{what} must be {words.get(expected, expected)}, not {got}{hint}", expected=True)
+        )
         return result
 
     # -- one node of the tree --------------------------------------------------------

@@ -12,7 +12,7 @@ recursion), so flows with tens of thousands of nodes are fine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from callflow.flow.model import ElseRoute, Flow, IfRoute
@@ -118,6 +118,58 @@ class FlowGraph:
                 order.append(node_id)
         order.reverse()
         return order
+
+
+def components(roots: Sequence[str], successors: Callable[[str], Iterable[str]]) -> list[list[str]]:
+    """The strongly connected parts of what `roots` reach, each before every
+    part it leads to (a topological order of the parts). Tarjan's algorithm,
+    without recursion; a part's nodes are listed in the order they were found."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in roots:
+        if root in index:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(successors(root)))]
+        while work:
+            node_id, pending = work[-1]
+            advanced = False
+            for nxt in pending:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(successors(nxt))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node_id] = min(low[node_id], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node_id])
+            if low[node_id] == index[node_id]:
+                part: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    part.append(member)
+                    if member == node_id:
+                        break
+                part.reverse()
+                found.append(part)
+    found.reverse()
+    return found
 
 
 def _search(roots: Sequence[str], step: Callable[[str], Iterable[str]]) -> set[str]:

@@ -4,7 +4,8 @@
 did not change. Their diagnostics are kept keyed by the file's exact bytes
 (see callflow.flow.cachefiles for where, how entries are invalidated and how to
 turn it off). A flow that uses libraries depends on them too: the entry names
-each library with a digest of its bytes, and is a miss once one changed. A hit
+each library with a digest of its bytes, and is a miss once one changed, or
+for the same text in another folder (its `uses:` names other files there). A hit
 costs a hash and a small JSON read, and needs neither the models nor the
 rules, which a fully cached run never imports.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 
 from callflow.flow.cachefiles import CacheFolder
@@ -36,6 +38,8 @@ def load(data: bytes, path: str) -> list[Diagnostic] | None:
         return None
     try:
         entry = json.loads(content.decode("utf-8"))
+        if entry["deps"] and entry.get("dir") != _folder(path):
+            return None  # the same text elsewhere names other libraries (`uses:` is relative)
         for dependency, digest in entry["deps"]:
             if _digest(str(dependency)) != digest:
                 return None
@@ -56,4 +60,9 @@ def store(data: bytes, path: str, diagnostics: list[Diagnostic], dependencies: S
             return  # a library that cannot be read now: do not remember
         deps.append([dependency, digest])
     rows = [[None if d.path == path else d.path, d.line, d.col, d.code, d.severity.value, d.message] for d in diagnostics]
-    RESULTS.write(data, json.dumps({"deps": deps, "rows": rows}, ensure_ascii=False).encode("utf-8"))
+    entry = {"deps": deps, "rows": rows, "dir": _folder(path) if deps else None}
+    RESULTS.write(data, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+
+
+def _folder(path: str) -> str:
+    return os.path.dirname(os.path.realpath(path))

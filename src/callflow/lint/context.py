@@ -18,16 +18,18 @@ from callflow.flow.expressions import parse_expression as parse_condition
 from callflow.flow.exprtypes import Checker, settle_computed_types
 from callflow.flow.graph import FlowGraph
 from callflow.flow.loadedflow import LoadedFlow
-from callflow.flow.model import IfRoute
+from callflow.flow.model import ElseRoute, IfRoute
 from callflow.flow.names import Symbols
 from callflow.flow.procedures import shown
+from callflow.flow.steps import CallStep
 from callflow.flow.templates import Placeholder, placeholders
+from callflow.flow.types import Type
 from callflow.lint.rule import Rule
-from callflow.lint.sites import ConditionSite, TemplateSite, step_texts
+from callflow.lint.sites import ConditionSite, ExpressionSite, TemplateSite, step_expressions, step_texts
 from callflow.lint.source import Source
 
 if TYPE_CHECKING:
-    from callflow.lint.dataflow import PathAnalysis
+    from callflow.lint.analysis import PathAnalysis
 
 
 _QUOTED_ID = re.compile(r"'([^'\s]*[/#][^'\s]*)'")
@@ -43,6 +45,8 @@ class LintContext:
         self.path = loaded.path
         self.source = Source(loaded.text, loaded.positions)
         self._sources: dict[str, Source] = {loaded.path: self.source}
+        self._types: dict[int, tuple[Expr, Type]] = {}
+        self.computed_sites: dict[str, list[tuple[str, int, str, Type]]] = {}
 
     # -- reporting -------------------------------------------------------------
     # A key path of the flat flow is reported where it was written: in this
@@ -100,8 +104,8 @@ class LintContext:
     @cached_property
     def checker(self) -> Checker:
         """The type checker of the flow's expressions, computed values typed."""
-        settle_computed_types(self.symbols)
-        return Checker(self.symbols, set(self.flow.nodes))
+        self.computed_sites = settle_computed_types(self.symbols)
+        return Checker(self.symbols)
 
     @cached_property
     def graph(self) -> FlowGraph:
@@ -134,22 +138,71 @@ class LintContext:
                 if step.when is not None:
                     loc = ("nodes", node_id, "steps", i, "when")
                     sites.append(ConditionSite(node_id, "when", i, loc, step.when, self.condition(step.when)))
+            call = self._call_condition(node_id)
             for i, route in enumerate(node.routes or ()):
+                if call is not None and isinstance(route, IfRoute):
+                    sites.append(ConditionSite(node_id, "call", 0, call, route.if_, self.condition(route.if_)))
+                    break
                 if isinstance(route, IfRoute):
                     loc = ("nodes", node_id, "routes", i, "if")
                     sites.append(ConditionSite(node_id, "route", i, loc, route.if_, self.condition(route.if_)))
         return sites
 
+    def _call_condition(self, node_id: str) -> tuple[Any, ...] | None:
+        """Where a call's `when:` is written, for the routes its expansion made (None: routes as written)."""
+        origin = self.loaded.origins.get(node_id)
+        routes = self.flow.nodes[node_id].routes
+        if origin is None or routes is None or len(routes) != 2 or not isinstance(routes[0], IfRoute):
+            return None
+        last = node_id.rsplit("/", 1)[-1]
+        base = node_id[: node_id.rindex("#")] if "#" in last else node_id
+        other = routes[1]
+        if not (isinstance(other, ElseRoute) and other.else_.startswith(f"{base}#")):
+            return None
+        prefix = origin.prefix
+        if prefix[0] == "nodes":
+            written = self.written.nodes.get(str(prefix[1]))
+        else:
+            source = self.loaded.procedures.get(str(prefix[1]))
+            written = source.procedure.nodes.get(str(prefix[3])) if source is not None else None
+        if written is None:
+            return None
+        for k in range(origin.step_offset, len(written.steps)):
+            step = written.steps[k]
+            if isinstance(step, CallStep) and step.when == routes[0].if_:
+                return ("nodes", node_id, "steps", k - origin.step_offset, "when")
+        return None
+
     @cached_property
-    def parsed(self) -> dict[str, Expr]:
-        """Every condition of the flow by its text."""
-        return {site.text: site.expr for site in self.condition_sites}
+    def expression_sites(self) -> list[ExpressionSite]:
+        """Every expression of a step: computed values, quantities, prices, amounts, durations, due dates."""
+        sites: list[ExpressionSite] = []
+        for node_id, node in self.flow.nodes.items():
+            for i, step in enumerate(node.steps):
+                for role, expects, loc, text, name in step_expressions(node_id, i, step):
+                    sites.append(ExpressionSite(node_id, i, role, expects, loc, text, name))
+        return sites
 
     def condition(self, text: str) -> Expr:
         return parse_condition(text)
 
+    def expr(self, text: str) -> Expr:
+        """The parsed tree of one of the flow's expressions (parsed once per text)."""
+        return parse_condition(text)
+
+    def type_of(self, expr: Expr) -> Type:
+        found = self._types.get(id(expr))
+        if found is None or found[0] is not expr:
+            found = self._types[id(expr)] = (expr, self.checker.infer(expr).type)
+        return found[1]
+
+    def is_money(self, expr: Expr) -> bool:
+        """Whether `round()` of this rounds to cents (as the engine decides)."""
+        return self.type_of(expr).kind == "money"
+
     @cached_property
     def paths(self) -> PathAnalysis:
-        from callflow.lint.dataflow import PathAnalysis
+        from callflow.lint.analysis import PathAnalysis
 
-        return PathAnalysis(self.flow, self.graph, self.symbols, self.parsed, self.templates, self.order)
+        self.checker  # noqa: B018 - computed values get their types first
+        return PathAnalysis(self)

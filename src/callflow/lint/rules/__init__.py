@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from callflow.lint.rule import Rule
-from callflow.lint.rules import conditions, graph, load, names, paths, procedures, unused, words
+from callflow.lint.rules import conditions, graph, load, loops, names, paths, procedures, unused, words
 
-FAMILIES = (graph, procedures, names, conditions, words, paths, unused)
+FAMILIES = (graph, loops, procedures, names, conditions, words, paths, unused)
 
 ALL_RULES: dict[str, Rule] = dict(
     sorted((rule.code, rule) for family in (load, *FAMILIES) for rule in family.RULES)

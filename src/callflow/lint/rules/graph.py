@@ -1,5 +1,5 @@
 """Graph rules (CF1xx): the start, where each way on leads, and whether every
-node is reached and every call can end."""
+node is reached and every call can end (loops that cannot be left: rules/loops.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from collections.abc import Iterator, Sequence
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.fields import ChoiceOption
 from callflow.flow.graph import loops
-from callflow.flow.invoicesteps import ItemStep, PastDueStep, PaymentStep
 from callflow.flow.model import ElseRoute, RouteOption
-from callflow.flow.steps import AskStep
 from callflow.flow.suggest import did_you_mean
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, WARNING, Rule
@@ -20,7 +18,6 @@ UNKNOWN_TARGET = Rule("CF102", "unknown-target", ERROR, "`next`, `goto` or `else
 UNREACHABLE = Rule("CF103", "unreachable-node", WARNING, "no path from the start reaches the node")
 DEAD_END = Rule("CF104", "dead-end", ERROR, "a node that is not an end has no way on")
 NO_WAY_TO_END = Rule("CF105", "no-way-to-end", ERROR, "a loop from which no end can be reached")
-ENDLESS_LOOP = Rule("CF106", "endless-loop", ERROR, "a loop that asks nothing and changes nothing goes round for ever")
 DUPLICATE_OPTION = Rule("CF107", "duplicate-option", ERROR, "two options of one question share a label or a value")
 NO_DEFAULT_ROUTE = Rule("CF108", "no-default-route", ERROR, "conditional routes without an `else`")
 ROUTE_AFTER_ELSE = Rule("CF109", "route-after-else", WARNING, "a route after the `else` is never checked")
@@ -31,7 +28,6 @@ RULES = (
     UNREACHABLE,
     DEAD_END,
     NO_WAY_TO_END,
-    ENDLESS_LOOP,
     DUPLICATE_OPTION,
     NO_DEFAULT_ROUTE,
     ROUTE_AFTER_ELSE,
@@ -103,22 +99,6 @@ def _reach(ctx: LintContext) -> Iterator[Diagnostic]:
             ("nodes", loop[0]),
             f"no end can be reached from the loop {_shown(loop)}: give one of its nodes a way to an end",
         )
-    in_traps = {n for loop in trap_loops for n in loop}
-    silent = [n for n in flow.nodes if n in reachable and n not in in_traps and _asks_nothing(ctx, n)]
-    for loop in loops(silent, graph.successors):
-        yield ctx.report(
-            ENDLESS_LOOP,
-            ("nodes", loop[0]),
-            f"the loop {_shown(loop)} asks nothing and changes no amount, so a call that goes round it once"
-            " goes round for ever: ask something in the loop or route out of it",
-        )
-
-
-def _asks_nothing(ctx: LintContext, node_id: str) -> bool:
-    node = ctx.flow.nodes[node_id]
-    if node.choose is not None:
-        return False
-    return not any(isinstance(s, (AskStep, ItemStep, PastDueStep, PaymentStep)) for s in node.steps)
 
 
 def _options(ctx: LintContext) -> Iterator[Diagnostic]:

@@ -4,22 +4,24 @@ it defines, each defined once, and of the kind the step needs."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.expressions import names as condition_names
-from callflow.flow.invoicesteps import ItemRef, ItemStep, PastDueStep, PaymentStep
-from callflow.flow.scalars import AMOUNT_NAMES, BUILTIN_NAMES, CATALOG_PARTS, catalog_reference
+from callflow.flow.expressions import visited_nodes
+from callflow.flow.invoicesteps import CreditStep, ItemRef, ItemStep, PastDueStep, TimeStep
+from callflow.flow.scalars import BUILTIN_NAMES, CATALOG_PARTS, catalog_reference
 from callflow.flow.steps import AskStep, TicketStep
 from callflow.flow.suggest import did_you_mean
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, Rule
 
-UNKNOWN_NAME = Rule("CF201", "unknown-name", ERROR, "a placeholder or condition names nothing the flow defines")
+UNKNOWN_NAME = Rule("CF201", "unknown-name", ERROR, "a placeholder or expression names nothing the flow defines")
 UNKNOWN_FIELD = Rule("CF202", "unknown-field", ERROR, "`ask:` names a field not defined under `fields`")
 UNKNOWN_TICKET_FIELD = Rule("CF203", "unknown-ticket-field", ERROR, "a `ticket:` key not declared in `ticket_fields`")
 UNKNOWN_ITEM = Rule("CF204", "unknown-item", ERROR, "an item code or `{catalog.CODE...}` not defined in `catalog`")
 NOT_AN_AMOUNT = Rule(
-    "CF205", "not-an-amount", ERROR, "`past_due:` or a payment `amount:` that is not a money field or an amount"
+    "CF205", "not-an-amount", ERROR, "`past_due:` or a payment or refund `amount:` that is not an amount of money"
 )
 NAME_CLASH = Rule("CF206", "name-clash", ERROR, "a `choose` id or field that takes a name already in use")
 
@@ -63,12 +65,27 @@ def _placeholders(ctx: LintContext) -> Iterator[Diagnostic]:
 
 
 def _conditions(ctx: LintContext) -> Iterator[Diagnostic]:
-    for site in ctx.condition_sites:
-        for name in condition_names(site.expr):
+    sites = [(site.loc, site.text, site.expr, "condition") for site in ctx.condition_sites]
+    sites += [(site.loc, site.text, ctx.expr(site.text), "expression") for site in ctx.expression_sites]
+    for loc, text, expr, what in sites:
+        for name in condition_names(expr):
             found = _unknown(ctx, name.name)
             if found is not None:
                 rule, message = found
-                yield ctx.report_in(rule, site.loc, site.text, name.offset, len(name.name), f"condition: {message}")
+                yield ctx.report_in(rule, loc, text, name.offset, len(name.name), f"{what}: {message}")
+        for node_id, literal in visited_nodes(expr):
+            if node_id not in ctx.flow.nodes:
+                yield ctx.report_in(UNKNOWN_NAME, loc, text, literal.offset, literal.length, _no_node(ctx, loc, node_id))
+
+
+def _no_node(ctx: LintContext, loc: tuple[object, ...], node_id: str) -> str:
+    origin = ctx.loaded.origins.get(str(loc[1]))
+    if origin is not None and origin.procedure is not None:
+        return (
+            f"visits('{node_id}'): visits() counts the flow's own nodes, and '{node_id}' is not one of them"
+            f" (inside procedure '{origin.procedure}', count a node of the flow, or use an at_most limit)"
+        )
+    return f"visits('{node_id}'): there is no node '{node_id}'{did_you_mean(node_id, ctx.written.nodes)}"
 
 
 def _steps(ctx: LintContext) -> Iterator[Diagnostic]:
@@ -94,10 +111,9 @@ def _steps(ctx: LintContext) -> Iterator[Diagnostic]:
                             f"ticket field '{key}' is not declared under ticket_fields"
                             f"{did_you_mean(key, flow.ticket_fields)}",
                         )
-            elif isinstance(step, ItemStep):
-                code = step.item.code if isinstance(step.item, ItemRef) else step.item
-                if code not in flow.catalog:
-                    loc = (*base, "item", "code") if isinstance(step.item, ItemRef) else (*base, "item")
+            elif isinstance(step, (ItemStep, CreditStep, TimeStep)):
+                code, loc = _item_code(step, base)
+                if code is not None and code not in flow.catalog:
                     yield ctx.report(
                         UNKNOWN_ITEM,
                         loc,
@@ -115,18 +131,17 @@ def _steps(ctx: LintContext) -> Iterator[Diagnostic]:
                     yield ctx.report(
                         NOT_AN_AMOUNT, (*base, "past_due"), f"past_due needs a money field: {what}", at_key=False
                     )
-            elif isinstance(step, PaymentStep):
-                amount = step.payment.amount
-                spec = flow.fields.get(amount)
-                if amount not in AMOUNT_NAMES and (spec is None or spec.type != "money"):
-                    allowed = sorted(AMOUNT_NAMES) + money_fields
-                    what = f"'{amount}' is a {spec.type} field" if spec is not None else f"'{amount}' is none of them{did_you_mean(amount, allowed)}"
-                    yield ctx.report(
-                        NOT_AN_AMOUNT,
-                        (*base, "payment", "amount"),
-                        f"a payment amount is due, total, past_due, subtotal, paid or a money field: {what}",
-                        at_key=False,
-                    )
+
+
+def _item_code(step: ItemStep | CreditStep | TimeStep, base: tuple[Any, ...]) -> tuple[str | None, tuple[Any, ...]]:
+    """The catalog code a line step names, and where."""
+    if isinstance(step, ItemStep):
+        if isinstance(step.item, ItemRef):
+            return step.item.code, (*base, "item", "code")
+        return step.item, (*base, "item")
+    if isinstance(step, CreditStep):
+        return step.credit.code, (*base, "credit", "code")
+    return step.time.code, (*base, "time", "code")
 
 
 def _clashes(ctx: LintContext) -> Iterator[Diagnostic]:

@@ -7,16 +7,16 @@ from collections.abc import Iterator
 
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.expressions import names as condition_names
-from callflow.flow.invoicesteps import ItemRef, ItemStep
+from callflow.flow.invoicesteps import CreditStep, ItemRef, ItemStep, TimeStep
 from callflow.flow.scalars import catalog_reference
 from callflow.flow.steps import AskStep, TicketStep
 from callflow.lint.context import LintContext
 from callflow.lint.rule import WARNING, Rule
 
-UNUSED_ITEM = Rule("CF212", "unused-item", WARNING, "a catalog item no step or placeholder uses")
+UNUSED_ITEM = Rule("CF212", "unused-item", WARNING, "a catalog item no step, placeholder or expression uses")
 UNUSED_FIELD = Rule("CF213", "unused-field", WARNING, "a field no node asks")
 UNUSED_TICKET_FIELD = Rule("CF214", "unused-ticket-field", WARNING, "a ticket field no `ticket:` step sets")
-UNUSED_CONSTANT = Rule("CF215", "unused-constant", WARNING, "a constant no placeholder or condition uses")
+UNUSED_CONSTANT = Rule("CF215", "unused-constant", WARNING, "a constant no placeholder or expression uses")
 
 RULES = (UNUSED_ITEM, UNUSED_FIELD, UNUSED_TICKET_FIELD, UNUSED_CONSTANT)
 
@@ -32,6 +32,10 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
                 asked.add(step.ask)
             elif isinstance(step, ItemStep):
                 items.add(step.item.code if isinstance(step.item, ItemRef) else step.item)
+            elif isinstance(step, CreditStep) and step.credit.code is not None:
+                items.add(step.credit.code)
+            elif isinstance(step, TimeStep):
+                items.add(step.time.code)
             elif isinstance(step, TicketStep):
                 ticket_keys.update(step.ticket)
     names: set[str] = set()
@@ -39,6 +43,8 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
         names.update(p.name for p in site.placeholders)
     for condition in ctx.condition_sites:
         names.update(n.name for n in condition_names(condition.expr))
+    for esite in ctx.expression_sites:
+        names.update(n.name for n in condition_names(ctx.expr(esite.text)))
     for name in names:
         reference = catalog_reference(name)
         if reference is not None:

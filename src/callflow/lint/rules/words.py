@@ -7,11 +7,14 @@ import re
 from collections.abc import Iterator
 
 from callflow.flow.diagnostics import Diagnostic
-from callflow.flow.invoicesteps import PastDueStep, PaymentStep
+from callflow.flow.expressions import names
+from callflow.flow.invoicesteps import PastDueStep
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, WARNING, Rule
 
-SECRET_SHOWN = Rule("CF208", "secret-shown", ERROR, "a secret field used in words, a ticket, a message or a receipt")
+SECRET_SHOWN = Rule(
+    "CF208", "secret-shown", ERROR, "a secret field used in words, a ticket, a message, a receipt or any expression but a condition"
+)
 LITERAL_BLANK = Rule("CF209", "literal-blank", WARNING, "a literal blank such as `____` in words to say")
 
 RULES = (SECRET_SHOWN, LITERAL_BLANK)
@@ -45,19 +48,27 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
                 )
     for node_id, node in ctx.flow.nodes.items():
         for i, step in enumerate(node.steps):
-            base = ("nodes", node_id, "steps", i)
-            loc: tuple[str | int, ...]
             if isinstance(step, PastDueStep):
-                name, loc = step.past_due, (*base, "past_due")
-            elif isinstance(step, PaymentStep):
-                name, loc = step.payment.amount, (*base, "payment", "amount")
-            else:
-                continue
-            spec = fields.get(name)
+                spec = fields.get(step.past_due)
+                if spec is not None and spec.secret:
+                    yield ctx.report(
+                        SECRET_SHOWN,
+                        ("nodes", node_id, "steps", i, "past_due"),
+                        f"'{step.past_due}' is a secret field: its amount would be saved in the receipt; make it not secret",
+                        at_key=False,
+                    )
+    # A value computed from a secret is recorded, shown and saved like any other;
+    # only a condition may read a secret (it records nothing).
+    for esite in ctx.expression_sites:
+        for name in names(ctx.expr(esite.text)):
+            spec = fields.get(name.name)
             if spec is not None and spec.secret:
-                yield ctx.report(
+                saved = "its amount would be saved in the receipt" if esite.role == "amount" else "what is computed from it is recorded, shown and saved in the receipt"
+                yield ctx.report_in(
                     SECRET_SHOWN,
-                    loc,
-                    f"'{name}' is a secret field: its amount would be saved in the receipt; make it not secret",
-                    at_key=False,
+                    esite.loc,
+                    esite.text,
+                    name.offset,
+                    len(name.name),
+                    f"'{name.name}' is a secret field: {saved}; use a secret only in conditions (when:, if:)",
                 )
