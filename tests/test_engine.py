@@ -310,6 +310,64 @@ def test_a_loop_without_a_question_is_a_flow_error(make_flow: MakeFlow) -> None:
     assert session.prompt is not None and session.prompt.node_id == "A"
 
 
+def test_a_loop_bounded_by_at_most_goes_round_as_often_as_it_says(make_flow: MakeFlow) -> None:
+    # Five rounds of a two-node flow are more hops than the flow has nodes:
+    # the engine must not take that for a loop without end.
+    flow = make_flow(
+        """\
+        id: l
+        title: L
+        start: A
+        nodes:
+          A: {at_most: {times: 5, then: B}, steps: [{say: round}], next: A}
+          B: {end: resolved}
+        """
+    )
+    session = Session(flow)
+    assert session.ended and summarize(session).outcome == "resolved"
+    assert summarize(session).path.count("A") == 5
+
+
+def test_a_loop_left_on_a_visit_count_goes_round_as_often_as_it_says(make_flow: MakeFlow) -> None:
+    flow = make_flow(
+        """\
+        id: l
+        title: L
+        start: A
+        nodes:
+          A:
+            steps: [{say: round}]
+            routes:
+              - if: visits('A') >= 40
+                goto: B
+              - else: A
+          B: {end: resolved}
+        """
+    )
+    session = Session(flow)
+    assert session.ended and summarize(session).path.count("A") == 40
+
+
+def test_a_loop_counting_to_a_huge_number_is_stopped_not_spun(make_flow: MakeFlow) -> None:
+    flow = make_flow(
+        """\
+        id: l
+        title: L
+        start: A
+        nodes:
+          A:
+            steps: [{say: round}]
+            routes:
+              - if: visits('A') >= 1000000000 and visits('B') > 0
+                goto: B
+              - else: A
+          B: {end: resolved}
+        """
+    )
+    with pytest.raises(FlowError, match=r"goes round in a loop from node 'A' without asking anything"):
+        Session(flow)
+
+
 def test_a_loop_whose_only_question_is_skipped_is_a_flow_error(make_flow: MakeFlow) -> None:
     flow = make_flow(
         """\

@@ -343,7 +343,7 @@ class Session(Environment):
                 # follows on, with no new header and no new visit.
                 entering = False
             hops += 1
-            if hops > len(self.flow.nodes):
+            if hops > self.index.hops_without_asking():
                 raise FlowError(f"the flow goes round in a loop from node '{node_id}' without asking anything")
 
     def _enter(self, node_id: str, via: Via | None, walk: Walk) -> tuple[str, Node, Via | None]:

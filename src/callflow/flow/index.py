@@ -5,9 +5,11 @@ the names with their types (shared with lint)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from callflow.flow.expressions import Expr, parse_expression
+from callflow.flow.exprtree import Literal, visited_nodes, walk
 from callflow.flow.fields import InputField
 from callflow.flow.model import Choose, Flow
 from callflow.flow.steps import AskStep, DoStep
@@ -32,6 +34,12 @@ class Confirmation:
 
 Question = InputField | Choose | Confirmation
 
+# A route may count visits up to any number; past this many rounds of a loop
+# that asks nothing, or this many nodes passed in all, the engine stops the
+# call rather than spin (each pass is kept for back, so it costs memory too).
+MAX_VISIT_ROUNDS = 10_000
+MAX_HOPS = 250_000
+
 
 @dataclass(frozen=True)
 class FieldPlace:
@@ -55,6 +63,7 @@ class FlowIndex:
     _symbols: Symbols | None = field(default=None, repr=False)
     _checker: Checker | None = field(default=None, repr=False)
     _types: dict[int, Type] = field(default_factory=dict, repr=False)
+    _hop_budget: int | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, flow: Flow) -> FlowIndex:
@@ -70,6 +79,35 @@ class FlowIndex:
                 index.questions.setdefault(node.choose.id, node.choose)
                 index.places.setdefault(node.choose.id, []).append(FieldPlace(node_id, len(node.steps)))
         return index
+
+    def hops_without_asking(self) -> int:
+        """How many nodes a call may pass without a question before the
+        engine calls it a loop without end. A loop that asks nothing may
+        still go round as often as an `at_most:` or a `visits()` comparison
+        in a route lets it, so each node may be passed that many times."""
+        if self._hop_budget is None:
+            assert self.flow is not None
+            rounds = 1
+            for node in self.flow.nodes.values():
+                if node.at_most is not None:
+                    rounds = max(rounds, node.at_most.times + 1)
+                for route in node.routes or ():
+                    condition = getattr(route, "if_", None)
+                    if isinstance(condition, str):
+                        rounds = max(rounds, self._visit_rounds(condition))
+            nodes = len(self.flow.nodes)
+            self._hop_budget = min(nodes * rounds, max(MAX_HOPS, 2 * nodes))
+        return self._hop_budget
+
+    def _visit_rounds(self, condition: str) -> int:
+        try:
+            expr = self.expr(condition)
+        except ValueError:
+            return 1  # lint reports it; the engine refuses it where it is read
+        if next(visited_nodes(expr), None) is None:
+            return 1
+        numbers = [n.value for n in walk(expr) if isinstance(n, Literal) and isinstance(n.value, Decimal)]
+        return int(min(max(numbers, default=Decimal(0)), Decimal(MAX_VISIT_ROUNDS))) + 2
 
     def expr(self, text: str) -> Expr:
         """The parsed tree of an expression of this flow (parsed once)."""
