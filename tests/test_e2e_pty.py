@@ -77,7 +77,8 @@ def test_whole_call_with_one_back_in_a_terminal(tmp_path: Path) -> None:
 
     for expected in (
         "transferred to remote agent",
-        "D-2-1 → D-2-5 → D-2-13 → D-2-6 → D-2-14 → D-2-15 → D-2-9",
+        "D-2-1 → D-2-5 → D-2-13 → D-2-6 → D-2-14 → D-2-15 → payment_options/PAYMENT-OPTIONS → D-2-15 → D-2-9 →",
+        "hand_over_ticket/HAND-OVER → D-2-9",
         "PAY AS YOU GO REMOTE SESSION",
         "Past due balance",
         "$65.50",

@@ -52,7 +52,7 @@ def test_the_licence_sale_pays_the_repair_then_the_licences() -> None:
 
 
 def test_three_failed_tries_book_a_callback_on_a_date_within_the_window() -> None:
-    session, summary = walk("licence-sale.yaml", "no", "no", "no", "2026-12-04")
+    _, summary = walk("licence-sale.yaml", "no", "no", "no", "2026-12-04")
     assert summary.outcome == "callback_booked"
     assert summary.follow_ups[0].due == "2026-12-04" and summary.follow_ups[0].owner == "Specialist Team"
     assert summary.invoice.lines == ()

@@ -24,6 +24,7 @@ from callflow.flow.graph import edges_of
 from callflow.flow.loadedflow import load_flow
 from callflow.flow.loader import validate_text
 from callflow.flow.model import Flow
+from callflow.flow.picture import Picture, picture_of
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"
@@ -57,8 +58,9 @@ NASTY = textwrap.dedent(
 ID = r"n_[A-Za-z0-9_]+"
 LABEL = r'"[^"\n]*"'
 MERMAID_LINE = re.compile(
-    rf"^(flowchart TD|    %% .*|    {ID}\[{LABEL}\]|    {ID}\(\[{LABEL}\]\)"
-    rf"|    {ID} -->(\|{LABEL}\|)? {ID}|    classDef [A-Za-z]+ [^;\n]+|    class {ID}(,{ID})* [A-Za-z]+"
+    rf"^(flowchart TD|    %% .*|(    )?    {ID}\[{LABEL}\]|(    )?    {ID}\(\[{LABEL}\]\)"
+    rf"|    {ID} (-->|-\.->)(\|{LABEL}\|)? {ID}|    classDef [A-Za-z]+ [^;\n]+|    class {ID}(,{ID})* [A-Za-z]+"
+    rf"|    subgraph {ID}\[{LABEL}\]|    end"
     r"|    linkStyle \d+(,\d+)* [^;\n]+)$"
 )
 
@@ -76,15 +78,28 @@ def check_mermaid_lines(text: str) -> None:
             assert not re.search(r"[<>&|`]", label[1:-1].replace("<br/>", "")), f"unescaped character in {label}"
 
 
+def d2_picture() -> Picture:
+    loaded = load_flow(str(D2))
+    return picture_of(loaded.written, loaded.procedures)
+
+
 def test_mermaid_of_the_d2_flow_has_every_node_and_edge() -> None:
-    flow = load_flow(str(D2)).flow
-    text = mermaid(flow)
+    picture = d2_picture()
+    flow = picture.flow
+    text = mermaid(picture)
     check_mermaid_lines(text)
     ids = mermaid_ids(flow.nodes)
     for node_id, node in flow.nodes.items():
         shape = r'\(\["' if node.end is not None else r'\["'
-        assert re.search(rf"^    {ids[node_id]}{shape}{re.escape(node_id)}<br/>", text, re.MULTILINE), node_id
-    assert text.count(" --> ") + text.count(" -->|") == len(edges_of(flow))
+        indent = "        " if "/" in node_id else "    "  # a procedure's nodes are inside its subgraph
+        assert re.search(rf"^{indent}{ids[node_id]}{shape}{re.escape(node_id)}", text, re.MULTILINE), node_id
+    arrows = text.count(" --> ") + text.count(" -->|") + text.count(" -.->|")
+    # 38 edges of the seed's nodes, and for each of the 9 calls the call and the return.
+    assert arrows == len(picture.edges) == len(edges_of(load_flow(str(D2)).written)) + 2 * 9
+    # The procedures are drawn once each, as subgraphs, with dashed calls and returns.
+    assert '    subgraph n_p_payment_options["Payment options"]' in text
+    assert '    n_D_2_8 -.->|"call payment_options"| n_payment_options_PAYMENT_OPTIONS' in text
+    assert '    n_payment_options_PAYMENT_OPTIONS -.->|"return"| n_D_2_8' in text
     assert '    n_D_2_6 -->|"past_due_amount #gt; 0"| n_D_2_14' in text
     assert '    n_D_2_6 -->|"else"| n_D_2_7' in text
     assert '    n_D_2_1 -->|"Yes"| n_D_2_5' in text
@@ -176,13 +191,13 @@ answers:
   remote_agent: Sam Rivera
   ticket_number: T1001
 """
-WALKED = ["D-2-1", "D-2-5", "D-2-20", "D-2-18", "D-2-21", "D-2-19"]
+WALKED = ["D-2-1", "D-2-5", "D-2-20", "D-2-18", "D-2-21", "D-2-19", "hand_over_ticket/HAND-OVER", "D-2-19"]
 
 
 def linked(text: str) -> set[str]:
     """The edges a Mermaid picture colours, as 'from -> to [label]'."""
     lines = text.splitlines()
-    edges = [line.strip() for line in lines if " --> " in line or " -->|" in line]
+    edges = [line.strip() for line in lines if " --> " in line or " -->|" in line or " -.->|" in line]
     styled = next((line for line in lines if line.strip().startswith("linkStyle")), "    linkStyle  ")
     return {edges[int(i)] for i in styled.split()[1].split(",")} if styled.split()[1:] else set()
 
@@ -190,7 +205,7 @@ def linked(text: str) -> set[str]:
 def test_graph_command_prints_mermaid_by_default_and_dot_on_request() -> None:
     result = runner.invoke(app, ["graph", str(D2)])
     assert result.exit_code == 0
-    assert result.stdout == mermaid(load_flow(str(D2)).flow)
+    assert result.stdout == mermaid(d2_picture())
     result = runner.invoke(app, ["graph", "--format", "dot", str(D2)])
     assert result.exit_code == 0
     assert result.stdout.startswith('digraph "anything-computers-intake" {')
@@ -209,8 +224,10 @@ def test_highlight_an_answers_file_colours_the_exact_edges(tmp_path: Path) -> No
         'n_D_2_20 -->|"No"| n_D_2_18',
         "n_D_2_18 --> n_D_2_21",
         'n_D_2_21 -->|"chat_response"| n_D_2_19',
+        'n_D_2_19 -.->|"call hand_over_ticket"| n_hand_over_ticket_HAND_OVER',
+        'n_hand_over_ticket_HAND_OVER -.->|"return"| n_D_2_19',
     }
-    assert "    class n_D_2_1,n_D_2_5,n_D_2_20,n_D_2_18,n_D_2_21 walked" in result.stdout
+    assert "    class n_D_2_1,n_D_2_5,n_D_2_20,n_D_2_18,n_D_2_21,n_hand_over_ticket_HAND_OVER walked" in result.stdout
     assert "    class n_D_2_19 walkedEnding" in result.stdout
     dotted = runner.invoke(app, ["graph", str(D2), "-f", "dot", "--highlight", str(answers)])
     assert '"D-2-5" -> "D-2-20" [label="Remote Access", color="#d9480f"' in dotted.stdout
@@ -284,6 +301,6 @@ def test_the_readme_shows_the_current_d2_picture() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```mermaid\n(.*?)```", readme, re.DOTALL)
     assert block, "README.md lost the D-2 flow's Mermaid picture"
-    assert block.group(1) == mermaid(load_flow(str(D2)).flow), (
+    assert block.group(1) == mermaid(d2_picture()), (
         "README.md's D-2 picture is stale: paste  callflow graph flows/anything-computers-intake.yaml"
     )

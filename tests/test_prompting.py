@@ -88,7 +88,11 @@ def test_a_whole_call_typed_key_by_key(pipe: object) -> None:
     session, _, screen = walk(keys, pipe)
     summary = summarize(session)
     assert session.ended
-    assert summary.path == ("D-2-1", "D-2-5", "D-2-13", "D-2-6", "D-2-14", "D-2-15", "D-2-9")
+    assert summary.path == (
+        "D-2-1", "D-2-5", "D-2-13", "D-2-6", "D-2-14",
+        "D-2-15", "payment_options/PAYMENT-OPTIONS", "D-2-15",
+        "D-2-9", "hand_over_ticket/HAND-OVER", "D-2-9",
+    )
     assert str(summary.invoice.total) == "65.50"
     assert [line.code for line in summary.invoice.lines] == ["320"]
     assert "Thank you for calling Anything Computers.org. This is Dana." in screen
@@ -177,7 +181,9 @@ def test_invalid_typed_value_is_refused_in_the_prompt(pipe: object) -> None:
     session, _, _ = walk(keys, pipe)
     summary = summarize(session)
     assert summary.answers[3].display == "$0.00"
-    assert summary.path[-3:] == ("D-2-7", "D-2-8", "D-2-9")
+    assert summary.path[-7:] == (
+        "D-2-7", "D-2-8", "payment_options/PAYMENT-OPTIONS", "D-2-8", "D-2-9", "hand_over_ticket/HAND-OVER", "D-2-9"
+    )
     assert str(summary.invoice.total) == "20.00"
 
 
@@ -215,7 +221,7 @@ def test_yes_no_field_is_a_list_with_back(pipe: object) -> None:
     session, _, screen = walk(keys, pipe)
     summary = summarize(session)
     assert summary.outcome == "voicemail_left"
-    assert summary.path[-2:] == ("D-2-23", "D-2-25")
+    assert summary.path[-4:] == ("D-2-23", "D-2-25", "voicemail/VOICEMAIL", "D-2-25")
     assert "Please give us a call back at 888.615.HELP" in screen
 
 

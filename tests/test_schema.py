@@ -19,13 +19,17 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from callflow.cli import app
-from callflow.commands.schema import flow_schema, render
+from callflow.commands.schema import flow_schema, library_schema, render
+from callflow.flow.loadedflow import is_library_text
 from callflow.flow.yamlsource import parse_yaml
 from callflow.lint.runner import LintReport, flow_files
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "schema" / "flow.schema.json"
-SHIPPED = flow_files([str(ROOT / "flows")], LintReport())
+LIBRARY_SCHEMA = ROOT / "schema" / "library.schema.json"
+FILES = flow_files([str(ROOT / "flows")], LintReport())
+SHIPPED = [p for p in FILES if not is_library_text(Path(p).read_text(encoding="utf-8"))]
+LIBRARIES = [p for p in FILES if p not in SHIPPED]
 LINT_FIXTURES = ROOT / "tests" / "lint" / "fixtures"
 
 
@@ -40,6 +44,20 @@ def validator() -> Draft202012Validator:
 
 def errors(validator: Draft202012Validator, data: Any) -> list[str]:
     return sorted(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data))
+
+
+def test_the_committed_library_schema_is_what_the_command_prints_and_libraries_validate() -> None:
+    result = CliRunner().invoke(app, ["schema", "--library"])
+    assert result.exit_code == 0
+    assert LIBRARY_SCHEMA.read_text(encoding="utf-8") == result.stdout == render(library_schema()), (
+        "schema/library.schema.json is stale: run  callflow schema --library > schema/library.schema.json"
+    )
+    validator = Draft202012Validator(json.loads(result.stdout))
+    assert LIBRARIES, "flows/ should ship a library (flows/common/remote-session.yaml)"
+    for path in LIBRARIES:
+        text = Path(path).read_text(encoding="utf-8")
+        assert errors(validator, parse_yaml(text, path)) == []
+        assert errors(validator, yaml.safe_load(text)) == []
 
 
 def test_the_committed_schema_is_what_the_command_prints() -> None:

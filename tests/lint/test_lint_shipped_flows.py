@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from callflow.flow.loadedflow import is_library_text
 from callflow.lint import lint_paths
 from callflow.lint.runner import LintReport, flow_files
 
@@ -27,8 +28,12 @@ def test_shipped_flow_lints_clean_with_strict(path: str) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: Path(p).name)
 def test_shipped_flow_points_editors_at_the_schema(path: str) -> None:
-    first = Path(path).read_text(encoding="utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../schema/flow.schema.json"
+    text = Path(path).read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    # A flow at flows/x.yaml, a library (procedures flows share) one folder down.
+    schema = "library.schema.json" if is_library_text(text) else "flow.schema.json"
+    up = "../" * len(Path(path).relative_to(ROOT / "flows").parts)
+    assert first == f"# yaml-language-server: $schema={up}schema/{schema}"
 
 
 def test_the_docs_example_lints_clean(tmp_path: Path) -> None:

@@ -24,7 +24,9 @@ starts with:
 The repository keeps this output in schema/flow.schema.json; regenerate it
 with: callflow schema > schema/flow.schema.json
 
---scenario prints the schema of scenario files instead (docs/scenarios.md).
+--scenario prints the schema of scenario files instead (docs/scenarios.md);
+--library the schema of library files (procedures flows share, `uses:`),
+kept in schema/library.schema.json.
 """
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -43,8 +45,17 @@ def schema(
     scenario: Annotated[
         bool, typer.Option("--scenario", help="The scenario format's schema instead (docs/scenarios.md).")
     ] = False,
+    library: Annotated[
+        bool, typer.Option("--library", help="The schema of library files (procedures flows share) instead.")
+    ] = False,
 ) -> None:
-    sys.stdout.write(render(scenario_schema() if scenario else flow_schema()))
+    if scenario and library:
+        from callflow.commands._common import fail
+        from callflow.flow.errors import ExitCode
+
+        fail("callflow schema: --scenario or --library, not both", ExitCode.USAGE)
+    document = scenario_schema() if scenario else library_schema() if library else flow_schema()
+    sys.stdout.write(render(document))
 
 
 def render(document: dict[str, Any]) -> str:
@@ -59,6 +70,16 @@ def flow_schema() -> dict[str, Any]:
         Flow,
         title="callflow flow",
         description="A call script for callflow: a YAML decision graph of nodes (docs/flow-format.md).",
+    )
+
+
+def library_schema() -> dict[str, Any]:
+    from callflow.flow.model import Library
+
+    return json_schema(
+        Library,
+        title="callflow library",
+        description="Procedures that flows share with `uses:`, and what they need (docs/flow-format.md, Procedures).",
     )
 
 
