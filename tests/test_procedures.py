@@ -202,3 +202,41 @@ def test_a_call_skipped_by_its_condition_adds_no_step_to_the_path(tmp_path: Path
     session.answer("card")
     session.answer("no")
     assert summarize(session).path == ("A", "pay/P-1", "A", "C", "greet/G-1", "C")
+
+
+CONFIRM_PAY = PAY.replace(
+    '          - ask: method\n',
+    "        choose:\n          id: receipt\n          prompt: Receipt by e-mail?\n          options:\n"
+    "            - {label: 'Yes', goto: P-2}\n            - {label: 'No', goto: P-2}\n      P-2:\n        steps:\n"
+    "          - ask: method\n",
+)
+
+
+def test_a_choose_in_a_procedure_called_twice_is_one_question_not_a_clash(tmp_path: Path) -> None:
+    write(tmp_path, {"shop.yaml": SHOP, "common/pay.yaml": CONFIRM_PAY})
+    loaded = load_flow(str(tmp_path / "flows" / "shop.yaml"), cache=False)
+    assert sum(1 for n in loaded.flow.nodes.values() if n.choose is not None and n.choose.id == "receipt") == 2
+    assert [d.code for d in lint_paths([str(tmp_path / "flows")]).diagnostics] == []
+
+
+def test_a_choose_id_taken_in_another_file_names_that_file(tmp_path: Path) -> None:
+    # The flow's own node asks "receipt" too: a real clash, reported with where the other one is.
+    clash = SHOP.replace(
+        "  C:\n    steps:\n",
+        "  C:\n    choose:\n      id: receipt\n      prompt: Paper receipt?\n      options:\n"
+        "        - {label: 'Yes', goto: D}\n  D:\n    steps:\n",
+    )
+    flow = write(tmp_path, {"shop.yaml": clash, "common/pay.yaml": CONFIRM_PAY})
+    problems = [d for d in lint_paths([str(flow)]).diagnostics if d.code == "CF206"]
+    assert [(Path(d.path).name, d.line, d.col) for d in problems] == [("shop.yaml", 40, 11)]
+    library = tmp_path / "flows" / "common" / "pay.yaml"
+    assert f"already the choose id of node 'pay/P-1' ({library}:19)" in problems[0].message
+
+
+def test_a_problem_in_a_library_two_flows_use_is_reported_once_for_the_folder(tmp_path: Path) -> None:
+    broken = PAY.replace("Your total due is {due}.", "Your total due is {dew}.")
+    other = SHOP.replace("id: shop", "id: other-shop")
+    write(tmp_path, {"shop.yaml": SHOP, "other.yaml": other, "common/pay.yaml": broken})
+    report = lint_paths([str(tmp_path / "flows")])
+    assert [(Path(d.path).name, d.line, d.col, d.code) for d in report.diagnostics] == [("pay.yaml", 17, 37, "CF201")]
+    assert len(report.files) == 3

@@ -168,8 +168,13 @@ def _clashes(ctx: LintContext) -> Iterator[Diagnostic]:
         elif name in flow.constants:
             taken = f"the name of constant '{name}'"
         elif name in first_choose:
-            line = ctx.source.position(("nodes", first_choose[name], "choose", "id"), at_key=False)[0]
-            taken = f"the choose id of node '{first_choose[name]}' (line {line})"
+            first = ("nodes", first_choose[name], "choose", "id")
+            if ctx.loaded.written_at(first) == ctx.loaded.written_at(loc):
+                continue  # two call sites' copies of one procedure's question: the same question
+            there = ctx.report(NAME_CLASH, first, "", at_key=False)
+            here = ctx.loaded.written_at(loc)[0]
+            place = f"line {there.line}" if there.path == here else f"{there.path}:{there.line}"
+            taken = f"the choose id of node '{ctx.shown(first_choose[name])}' ({place})"
         else:
             first_choose[name] = node_id
             continue
