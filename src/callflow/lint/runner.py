@@ -82,7 +82,10 @@ def lint_paths(paths: Sequence[str], *, ignore: Iterable[str] = ()) -> LintRepor
         report.files.append(path)
         found.extend(lint_file(path, report))
     found.extend(report.diagnostics)  # paths that could not be read
-    report.diagnostics = sorted(d for d in found if d.code not in skip)
+    # A library is linted alone and with every flow that uses it: a problem
+    # written in it is one problem, however many files see it.
+    once = {(os.path.realpath(d.path), d.line, d.col, d.code, d.message): d for d in reversed(found)}
+    report.diagnostics = sorted(d for d in once.values() if d.code not in skip)
     return report
 
 
