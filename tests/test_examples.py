@@ -83,7 +83,6 @@ def test_the_password_reset_checks_identity_as_the_request_needs(answers: tuple[
     assert summary.outcome == outcome
 
 
-@pytest.mark.xfail(strict=True, reason="lint must read computed values and every expression (issue 10, lint)")
 def test_the_examples_lint_clean_with_strict() -> None:
     report = lint_paths([str(EXAMPLES)])
     assert report.diagnostics == []

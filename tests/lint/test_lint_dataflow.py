@@ -8,6 +8,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.loadedflow import load_flow
 from callflow.lint import lint_flow, lint_paths
@@ -385,3 +387,36 @@ def test_a_computed_value_is_recorded_only_where_it_is_computed(tmp_path: Path) 
     assert (13, "CF207") in codes(found)
     first = next(d for d in found if d.code == "CF207")
     assert first.message == "'bottles' may not be recorded here (it would have no value): no node asks it: add '- ask: bottles' on the way here"
+
+
+SECOND_SALE = """\
+    id: second-sale
+    title: Second sale
+    start: A
+    catalog:
+      A1: {name: FIRST, price: 60.00}
+      B1: {name: SECOND, price: 120.00}
+    fields:
+      seats: {type: number, prompt: Seats?, min: 0, max: 50}
+    nodes:
+      A:
+        steps:
+          - item: A1
+          - payment: {amount: due}
+          - ask: seats
+          - item: {code: B1, quantity: seats}
+          - payment: {amount: due}
+            when: WHEN
+        end: sold
+    """
+
+
+@pytest.mark.parametrize("when", ["due > 0", "due > 0.00", "0 < due", "due != 0", "due >= 0.01"])
+def test_a_payment_of_what_is_due_under_due_above_zero_settles_every_line(tmp_path: Path, when: str) -> None:
+    # Where the payment does not run nothing is due: no line is left unpaid.
+    assert codes(lint_text(tmp_path, SECOND_SALE.replace("WHEN", when))) == []
+
+
+@pytest.mark.parametrize("when", ["due > 10", "seats > 2", "due >= 1"])
+def test_a_payment_under_another_condition_can_leave_a_line_unpaid(tmp_path: Path, when: str) -> None:
+    assert codes(lint_text(tmp_path, SECOND_SALE.replace("WHEN", when))) == [(15, "CF303")]

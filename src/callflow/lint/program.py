@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from callflow.flow.expressions import BoolOp, Call, Expr, Literal, Name
+from callflow.flow.expressions import BoolOp, Call, Compare, Expr, Literal, Name
 from callflow.flow.invoicesteps import CreditStep, ItemRef, ItemStep, PastDueStep, PaymentStep, RefundStep, TimeStep
 from callflow.flow.model import Flow, IfRoute
 from callflow.flow.steps import AskStep, DoStep, SetStep, TicketStep
@@ -251,6 +251,10 @@ class Compiler:
         actions: list[Action] = [(FORGET, self.changed(changed)), (ASSIGN, self.paid, self.all_uncovered)]
         if of_due:
             actions += self._zero("due")
+            if when is not None and only_when_due(self.parse(when)):
+                # `payment: due` under `when: due > 0`: where it does not run nothing
+                # is due, so every line so far is settled either way.
+                when = None
         return self._op(i, when, actions)
 
     def _zero(self, amount: str) -> list[Action]:
@@ -291,6 +295,27 @@ class Compiler:
                 else:
                     edges.append(("else",))
         return edges
+
+
+def only_when_due(condition: Expr) -> bool:
+    """Whether a condition is false only when nothing is due (`due > 0`,
+    `due != 0`, `due >= 0.01`, `0 < due`): amounts are in cents and due is never
+    below 0."""
+    if not isinstance(condition, Compare) or isinstance(condition.right, tuple):
+        return False
+    op, left, right = condition.op, condition.left, condition.right
+    if isinstance(left, Literal):
+        left, right = right, left
+        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+    if not (isinstance(left, Name) and left.name == "due" and isinstance(right, Literal)):
+        return False
+    if not isinstance(right.value, Decimal) or right.unit:
+        return False
+    if op == ">":
+        return right.value == 0
+    if op == ">=":
+        return Decimal(0) < right.value <= Decimal("0.01")
+    return op == "!=" and right.value == 0
 
 
 def presence(step: object, parse: Any) -> Expr:
