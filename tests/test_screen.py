@@ -13,8 +13,9 @@ from callflow.call.engine import Session
 from callflow.call.events import InvoiceLine, NodeEntered, Via
 from callflow.call.summary import summarize
 from callflow.call.values import InvalidAnswer
+from callflow.flow.controls import visible
 from callflow.flow.loadedflow import load_flow
-from callflow.record.wording import due_words, follow_up_words, hours_words, visible
+from callflow.record.wording import due_words, follow_up_words, hours_words
 from callflow.terminal.screen import event_renderable, invoice_line, node_context, show_session_events
 from callflow.terminal.summaryview import summary_renderable
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from callflow.flow.controls import visible
 from callflow.record.wording import (
     ZERO,
     duration_words,
@@ -16,7 +17,6 @@ from callflow.record.wording import (
     outcome_words,
     price_words,
     quantity_words,
-    visible,
 )
 
 

@@ -6,34 +6,14 @@ Everything here takes the values a summary or an event holds and gives text;
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from callflow.flow.controls import visible
 from callflow.flow.durations import format_duration
 from callflow.flow.money import format_money
 from callflow.flow.procedures import LEVEL, PART, shown
-
-# C0 controls but newline and tab, DEL, C1 controls, and the Unicode marks
-# that reorder or hide text (bidirectional overrides and isolates, zero-width).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␛ for ESC, ␇ for BEL ...
-    if code == 0x7F:
-        return "␡"
-    return f"<U+{code:04X}>"
-
-
-def visible(text: object) -> str:
-    """Text with every control character shown as a visible mark (ESC as ␛),
-    so nothing a flow or a caller wrote can move the cursor, change colours,
-    retitle the window or reorder what the director reads."""
-    return _CONTROLS.sub(_picture, str(text))
 
 
 def node_words(node_id: str) -> str:

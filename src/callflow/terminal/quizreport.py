@@ -8,7 +8,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from callflow.record.wording import visible
+from callflow.flow.controls import visible
 from callflow.terminal.deviation import Deviation
 from callflow.terminal.screen import words
 

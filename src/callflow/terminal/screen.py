@@ -38,9 +38,10 @@ from callflow.call.events import (
     TicketSet,
     ToDo,
 )
+from callflow.flow.controls import visible
 from callflow.flow.money import format_money
 from callflow.flow.procedures import LEVEL, PART, call_site, shown
-from callflow.record.wording import due_words, outcome_words, price_words, quantity_words, visible
+from callflow.record.wording import due_words, outcome_words, price_words, quantity_words
 
 if TYPE_CHECKING:
     from callflow.call.actions import Totals

@@ -13,6 +13,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from callflow.flow.controls import visible
 from callflow.record.wording import (
     ZERO,
     duration_words,
@@ -24,7 +25,6 @@ from callflow.record.wording import (
     outcome_words,
     price_words,
     quantity_words,
-    visible,
 )
 from callflow.terminal.screen import words
 

@@ -1,14 +1,18 @@
-"""Content rules about what is shown (CF208, CF209): secrets never appear in
-words, tickets or receipts, and words to say have no blanks to fill by hand."""
+"""Content rules about what is shown (CF208, CF209, CF218): secrets never appear
+in words, tickets or receipts, words to say have no blanks to fill by hand, and
+no text holds a control character."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
+from callflow.flow.controls import CONTROL_CHARACTERS, picture
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.expressions import names
 from callflow.flow.invoicesteps import PastDueStep
+from callflow.flow.yamlsource import event_position, yaml_events
 from callflow.lint.context import LintContext
 from callflow.lint.rule import ERROR, WARNING, Rule
 
@@ -16,13 +20,17 @@ SECRET_SHOWN = Rule(
     "CF208", "secret-shown", ERROR, "a secret field used in words, a ticket, a message, a receipt or any expression but a condition"
 )
 LITERAL_BLANK = Rule("CF209", "literal-blank", WARNING, "a literal blank such as `____` in words to say")
+CONTROL_CHARACTER = Rule(
+    "CF218", "control-character", WARNING, "a control character (ESC, BEL, a bidirectional override ...) in the flow's text"
+)
 
-RULES = (SECRET_SHOWN, LITERAL_BLANK)
+RULES = (SECRET_SHOWN, LITERAL_BLANK, CONTROL_CHARACTER)
 
 _BLANK = re.compile(r"_{3,}")
 
 
 def check(ctx: LintContext) -> Iterator[Diagnostic]:
+    yield from _controls(ctx)
     fields = ctx.flow.fields
     for site in ctx.templates:
         for placeholder in site.placeholders:
@@ -72,3 +80,34 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
                     len(name.name),
                     f"'{name.name}' is a secret field: {saved}; use a secret only in conditions (when:, if:)",
                 )
+
+
+def _controls(ctx: LintContext) -> Iterator[Diagnostic]:
+    """Every scalar of the flow's file and its libraries holding a control
+    character: YAML lets a double-quoted string write one as an escape (`\\e`,
+    `\\x1b`, `\\u202e`) and some raw. Screens and receipts show it as a mark;
+    the author most likely meant none."""
+    files = [(ctx.loaded.path, ctx.loaded.text), *((lib.path, lib.text) for lib in ctx.loaded.libraries)]
+    for path, text in files:
+        if "\\" not in text and CONTROL_CHARACTERS.search(text) is None:
+            continue  # nothing can hold one: no escape, no raw control
+        for event in yaml_events(text, path):
+            value = getattr(event, "value", None)
+            if not isinstance(value, str) or (found := CONTROL_CHARACTERS.search(value)) is None:
+                continue
+            line, col = event_position(event)
+            char = found.group()
+            name = _NAMES.get(ord(char)) or unicodedata.name(char, "")
+            yield Diagnostic(
+                path,
+                line,
+                col,
+                CONTROL_CHARACTER.code,
+                CONTROL_CHARACTER.severity,
+                f"this text holds the control character U+{ord(char):04X}{' ' + name if name else ''} (character"
+                f" {found.start() + 1}): screens and receipts show it as {picture(char)} instead of obeying it;"
+                " remove it",
+            )
+
+
+_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x0D: "CARRIAGE RETURN", 0x1B: "ESC", 0x7F: "DEL"}
