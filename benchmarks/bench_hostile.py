@@ -75,6 +75,10 @@ nodes:
 """
 
 
+# Conditions no variable order keeps small: the path analysis stops at its budget.
+ENTANGLED = ROOT / "tests" / "lint" / "fixtures" / "CF117" / "bad.yaml"
+
+
 def _issue_12_cases(tmp: Path, callflow: str) -> list[tuple[str, str, list[str]]]:
     """The audit's cases of issue 12: (what, how it is given, argv)."""
     fifo = tmp / "fifo.yaml"
@@ -97,6 +101,7 @@ def _issue_12_cases(tmp: Path, callflow: str) -> list[tuple[str, str, list[str]]
         ("a 26-digit past-due amount", "answers (refused: 4)", [callflow, "run", str(D2), "--answers", str(amount)]),
         ("a 5,000-character flow id", "flow (CF010, 3)", [callflow, "run", str(long_id), "--answers", str(GOOD)]),
         ("a 19 MB say", "flow (CF010, 3)", [callflow, "run", str(huge_say), "--answers", str(GOOD)]),
+        ("48 answers tied in two orders (lint)", "flow (CF117, 1)", [callflow, "lint", str(ENTANGLED)]),
     ]
 
 

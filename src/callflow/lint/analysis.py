@@ -33,7 +33,7 @@ from callflow.flow.loadedflow import LoadedFlow
 from callflow.flow.model import Flow, IfRoute
 from callflow.flow.names import Symbols
 from callflow.flow.scalars import AMOUNT_NAMES
-from callflow.lint.bdd import BDD, TRUE
+from callflow.lint.bdd import BDD, TRUE, TooLarge
 from callflow.lint.checks import Planner, StepPlan, hazard_exprs
 from callflow.lint.encoding import Encoding
 from callflow.lint.findings import Findings
@@ -90,6 +90,18 @@ def deep(levels: int) -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
+# The most diagram nodes one lint may build: the shipped and generated flows
+# need about 5 per flow node; a flow whose conditions tie many answers
+# together in ways no variable order keeps small (`(a1 and b7) or ...` over
+# dozens of answers) could otherwise take minutes and gigabytes.
+DIAGRAM_BASE = 400_000
+DIAGRAM_PER_NODE = 10
+
+
+def diagram_budget(nodes: int) -> int:
+    return DIAGRAM_BASE + DIAGRAM_PER_NODE * nodes
+
+
 class PathAnalysis:
     """The fixed point of one flow, and what the rules read off it."""
 
@@ -100,7 +112,8 @@ class PathAnalysis:
         # Nothing here keeps the context (no bound methods of it): a lint's structures
         # are freed as soon as the lint is done, without waiting for the cycle collector.
         self.parse = parse_expression
-        self.bdd = BDD()
+        self.bdd = BDD(diagram_budget(len(self.flow.nodes)))
+        self.too_large = False
         self.states = States(self.bdd)
         self.enc = Encoding(self.flow, ctx.symbols, self.bdd)
         self.tables = Tables(self.enc, ctx.symbols, MoneyTypes(ctx.checker))
@@ -112,17 +125,30 @@ class PathAnalysis:
         self.edge_states: dict[str, list[State]] = {}
         self.presences: dict[tuple[str, int], Expr] = {}  # when each line step adds a line
         self.is_library = ctx.loaded.is_library
-        self._setup(ctx)
-        with deep(self.levels):
-            checks = self.checks = Findings(self)
-            self._run()
-            self.findings = checks.finish()
+        try:
+            self._setup(ctx)
+            with deep(self.levels):
+                checks = self.checks = Findings(self)
+                self._run()
+                self.findings = checks.finish()
+        except TooLarge:
+            # Judged not at all rather than in unbounded time: CF117 says so.
+            self._give_up()
+            return
         # What the condition rules read; the rest (and its link back here) is let go.
         self.when_runs = checks.when_runs
         self.routes_taken = checks.routes_taken
         self.routes_holding = checks.routes_holding
         del self.checks
         self.edge_states = {}  # only the findings' messages needed them
+
+    def _give_up(self) -> None:
+        self.too_large = True
+        self.findings = []
+        self.node_in, self.after, self.edge_states = {}, {}, {}
+        self.when_runs, self.routes_taken, self.routes_holding = {}, set(), {}
+        self.bdd = BDD()  # let the grown diagram go
+        self.states = States(self.bdd)
 
     @property
     def levels(self) -> int:

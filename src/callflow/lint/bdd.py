@@ -21,12 +21,18 @@ TRUE = 1
 LEAF = 1 << 40  # the variable of the two leaves: below every real variable
 
 
+class TooLarge(Exception):
+    """The diagram grew past its budget: an exact analysis of this flow would
+    cost more time and memory than a lint may take."""
+
+
 class BDD:
     """The nodes of every function built during one lint of one flow."""
 
-    __slots__ = ("_and", "_meets", "_not", "_or", "_support", "_unique", "hi", "lo", "var")
+    __slots__ = ("_and", "_meets", "_not", "_or", "_support", "_unique", "hi", "limit", "lo", "var")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit  # the most nodes it may hold (None: no limit)
         self.var: list[int] = [LEAF, LEAF]
         self.lo: list[int] = [0, 1]
         self.hi: list[int] = [0, 1]
@@ -48,6 +54,8 @@ class BDD:
         found = self._unique.get(key)
         if found is None:
             found = len(self.var)
+            if self.limit is not None and found >= self.limit:
+                raise TooLarge(found)
             self.var.append(v)
             self.lo.append(lo)
             self.hi.append(hi)

@@ -3,7 +3,8 @@ reads must be recorded on every path to it (CF207); payments follow an invoice
 line (CF301); an end leaves no required ticket field empty once a ticket was
 started (CF302); a line added after a payment is paid by a later one (CF303);
 no amount paid, billed or credited can be below zero (CF304); a refund is
-never more than the invoice owes (CF305); no divisor can be 0 (CF217)."""
+never more than the invoice owes (CF305); no divisor can be 0 (CF217); and
+CF117 when the analysis would cost more than its budget."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from callflow.flow.diagnostics import Diagnostic
 from callflow.flow.expressions import names
 from callflow.flow.steps import AskStep, DoStep
+from callflow.lint.analysis import diagram_budget
 from callflow.lint.context import LintContext
 from callflow.lint.findings import Finding
 from callflow.lint.rule import ERROR, WARNING, Rule
@@ -36,7 +38,11 @@ REFUND_BEYOND_DUE = Rule(
     "CF305", "refund-beyond-due", WARNING, "a refund lint cannot prove is at most what the invoice owes (refund_due)"
 )
 
-RULES = (NOT_YET_ASKED, DIVISION_BY_ZERO, PAYMENT_BEFORE_INVOICE, TICKET_INCOMPLETE, ITEM_AFTER_PAYMENT, NEGATIVE_AMOUNT, REFUND_BEYOND_DUE)
+ANALYSIS_TOO_LARGE = Rule(
+    "CF117", "analysis-too-large", ERROR, "conditions too entangled for the path analysis to judge in bounded time and memory"
+)
+
+RULES = (ANALYSIS_TOO_LARGE, NOT_YET_ASKED, DIVISION_BY_ZERO, PAYMENT_BEFORE_INVOICE, TICKET_INCOMPLETE, ITEM_AFTER_PAYMENT, NEGATIVE_AMOUNT, REFUND_BEYOND_DUE)
 
 _EFFECTS = {
     "value": "it would have no value",
@@ -60,6 +66,16 @@ _NEGATIVE = {
 
 def check(ctx: LintContext) -> Iterator[Diagnostic]:
     paths = ctx.paths
+    if paths.too_large:
+        yield ctx.report(
+            ANALYSIS_TOO_LARGE,
+            ("start",),
+            f"the conditions of this flow tie its answers together in more ways than the path analysis may"
+            f" follow ({diagram_budget(len(ctx.flow.nodes)):,} diagram nodes): what is asked before it is read,"
+            " payments, tickets, amounts and conditions that never hold were not checked; split conditions that"
+            " read many answers at once into steps (set: a value, then route on it)",
+        )
+        return
     asked = None
     for finding in paths.findings:
         if finding.kind in ("division", "negative", "refund"):
