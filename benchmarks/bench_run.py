@@ -1,4 +1,4 @@
-"""Speed of `callflow run` (issue 2): start-up, first prompt, loading, stepping.
+"""Speed of `callflow run` (issue 2): start-up, first prompt, key to screen, loading, stepping.
 
     python benchmarks/bench_run.py
 
@@ -52,6 +52,36 @@ def until_on_screen(argv: list[str], marker: str, env: dict[str, str]) -> Callab
         return elapsed
 
     return measure
+
+
+# A D-2 call, key by key: what is typed at each prompt and the text the next
+# screen shows once the answer has been taken.
+KEYS = [
+    ("Existing member?", "\r", "Which plan is the member on?"),
+    ("Which plan is the member on?", "\r", "More than one contact on the account?"),
+    ("More than one contact on the account?", "\x1b[B\r", "Amount of invoices 30 days past due"),
+    ("Amount of invoices 30 days past due", "45.50\r", "Add-on + Balance Owed?"),
+    ("Add-on + Balance Owed?", "\r", "Remote Agent selected for the ticket"),
+]
+
+
+def key_to_screen(argv: list[str], env: dict[str, str], calls: int = 5) -> tuple[float, float]:
+    """The median and the slowest time from a key (an answer) to the next
+    prompt's text on screen, over `calls` D-2 calls typed in a pty."""
+    times: list[float] = []
+    for _ in range(calls):
+        child = pexpect.spawn(argv[0], argv[1:], env=env, timeout=30, dimensions=(24, 80))
+        child.delaybeforesend = None
+        child.expect_exact(KEYS[0][0])
+        for _prompt, keys, after in KEYS:
+            child.expect(pexpect.TIMEOUT, timeout=0.3)  # let the prompt settle
+            start = time.perf_counter()
+            child.send(keys)
+            child.expect_exact(after)
+            times.append(time.perf_counter() - start)
+        child.terminate(force=True)
+    times.sort()
+    return times[len(times) // 2], times[-1]
 
 
 def generated_flow(path: Path, nodes: int) -> None:
@@ -129,6 +159,10 @@ def main() -> None:
                 "≤ 1.2",
             ]
         )
+
+        median, slowest = key_to_screen([str(BIN / "callflow"), "run", str(D2), "--agent", "Dana"], env)
+        rows.append(["key to screen, D-2 (median of 25 answers)", ms(median), "—", "—", "—", "< 100 ms"])
+        rows.append(["key to screen, D-2 (slowest of 25 answers)", ms(slowest), "—", "—", "—", "< 100 ms"])
 
         big = Path(tmp) / "generated-10000.yaml"
         generated_flow(big, 10_000)
