@@ -271,7 +271,7 @@ def test_every_problem_is_reported_sorted_by_position() -> None:
         """
     )
     assert lines == [
-        "f.yaml:5:15: CF012 error: unknown key 'colour'; allowed here: section, title, role, steps, next, choose, routes, end, return, at_most",
+        "f.yaml:5:15: CF012 error: unknown key 'colour'; allowed here: section, title, role, steps, next, choose, routes, end, return, at_most, expected_time",
         "f.yaml:6:7: CF012 error: unknown key 'tittle' (did you mean 'title'?)",
     ]
 

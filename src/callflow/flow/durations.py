@@ -55,3 +55,17 @@ def format_duration(minutes: Decimal) -> str:
     if hours:
         return f"{sign}{hours} h"
     return f"{sign}{rest} min"
+
+
+_SECONDS = re.compile(r"(\d{1,6})\s*(?:s|sec|secs|second|seconds)", re.IGNORECASE)
+
+
+def expected_seconds(text: str) -> int:
+    """Seconds of an expected time: `45 s`, or a duration (`2 min`, `1 h 30`).
+    Raises DurationError (a ValueError) for anything else, or for no time at all."""
+    cleaned = text.strip()
+    seconds = _SECONDS.fullmatch(cleaned)
+    total = int(seconds[1]) if seconds else int(parse_duration(cleaned)) * 60
+    if total <= 0:
+        raise DurationError(f"'{text}' is no time at all: write it like 45 s, 2 min or 1 h 30 min")
+    return total

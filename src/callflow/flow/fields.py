@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from callflow.flow.constraints import Check, Doc, OneOf
 from callflow.flow.dates import calendar_day
@@ -31,6 +32,25 @@ class ChoiceOption:
     @property
     def key(self) -> str:
         return self.value if self.value is not None else self.label
+
+
+class _Option(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    label: str
+
+
+def option_default(options: Sequence[_Option], default: str) -> str:
+    """The value of the option a `default:` names (by its value, or its label)."""
+    for option in options:
+        if default == option.key:
+            return option.key
+    for option in options:
+        if default == option.label:
+            return option.key
+    allowed = ", ".join(repr(o.key) for o in options)
+    raise ValueError(f"default '{default}' is not one of the options ({allowed})")
 
 
 def _bound(value: str | Decimal) -> str | Decimal:
@@ -108,6 +128,13 @@ class InputField:
     ] = None
     min: Annotated[Bound | None, Doc("The least answer; money and numbers default to 0.")] = None
     max: Annotated[Bound | None, Doc("The largest answer.")] = None
+    default: Annotated[
+        Text | None,
+        Doc("For a choice or yes/no field: the answer the list opens on (an option's value or label, yes or no)."),
+    ] = None
+    ticket_number: Annotated[
+        bool, Doc("The answer is the ticket's number: receipts show it first in the Ticket section.")
+    ] = False
 
     def __post_init__(self) -> None:
         if self.pattern is not None:
@@ -128,6 +155,10 @@ class InputField:
             raise ValueError("decimals belongs to number fields, from 0 to 6")
         for key in ("min", "max"):
             self._check_bound(key, getattr(self, key))
+        if self.default is not None:
+            self.default_value  # noqa: B018 - a ValueError says what is wrong
+        if self.ticket_number and (self.secret or self.type not in ("text", "number")):
+            raise ValueError("ticket_number belongs to a text or number field that is not secret (receipts show it)")
         low, high = self.bounds()
         if low is not None and high is not None and low > high:
             raise ValueError(f"min ({self.min}) is more than max ({self.max})")
@@ -170,6 +201,22 @@ class InputField:
             date_bound(str(self.min)) if self.min is not None else None,
             date_bound(str(self.max)) if self.max is not None else None,
         )
+
+    @property
+    def default_value(self) -> str | bool | None:
+        """The answer a choice or yes/no list opens on, if the flow names one."""
+        if self.default is None:
+            return None
+        if self.type == "choice":
+            return option_default(self.options or [], self.default)
+        if self.type == "yesno":
+            folded = self.default.strip().casefold()
+            if folded in ("yes", "y", "true"):
+                return True
+            if folded in ("no", "n", "false"):
+                return False
+            raise ValueError(f"default of a yes/no field is yes or no, not '{self.default}'")
+        raise ValueError("default belongs to choice and yes/no fields")
 
     @property
     def whole(self) -> bool:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
 from callflow.flow.constraints import AtLeast, Check, Doc, MinItems, OneOf, TextRule
-from callflow.flow.fields import Constant, InputField
+from callflow.flow.durations import expected_seconds
+from callflow.flow.fields import Constant, InputField, option_default
 from callflow.flow.scalars import (
     BUILTIN_NAMES,
     MAX_NAME,
@@ -83,6 +84,19 @@ class Choose:
     prompt: Text
     options: Annotated[list[RouteOption], MinItems(1)]
     help: str | None = None
+    default: Annotated[
+        Text | None,
+        Doc("The option the list opens on (its value or label), e.g. the common answer; the director still confirms it."),
+    ] = None
+
+    def __post_init__(self) -> None:
+        if self.default is not None:
+            option_default(self.options, self.default)
+
+    @property
+    def default_key(self) -> str | None:
+        """The value of the option the list opens on, if the flow names one."""
+        return None if self.default is None else option_default(self.options, self.default)
 
 
 # -- routes: `- if: condition / goto: node`, then `- else: node` -----------------
@@ -132,6 +146,11 @@ class AtMost:
     then: Annotated[NodeId, Doc("Where the call goes instead once the node was entered that many times.")]
 
 
+def _expected_time(text: str) -> str:
+    expected_seconds(text)  # a ValueError says how to write it
+    return text
+
+
 # The ways on of a node, as fields; `return` is a Python keyword (see loader).
 WAYS_ON = ("next", "choose", "routes", "end", "return_")
 KEY_OF_WAY = {"return_": "return"}
@@ -156,6 +175,15 @@ class Node:
     at_most: Annotated[
         AtMost | None, Doc("Enter this node at most so many times in a call; the next time go elsewhere.")
     ] = None
+    expected_time: Annotated[
+        Text | None,
+        Check(_expected_time),
+        Doc("How long this step usually takes, e.g. 2 min or 45 s; past it the status line says so."),
+    ] = None
+
+    @property
+    def expected_seconds(self) -> int | None:
+        return None if self.expected_time is None else expected_seconds(self.expected_time)
 
     def __post_init__(self) -> None:
         ways = [KEY_OF_WAY.get(k, k) for k in WAYS_ON if getattr(self, k) not in (None, False)]

@@ -198,6 +198,7 @@ class _Builder:
                 role=node.role,
                 steps=[s for s in steps[start:call_at] if not isinstance(s, CallStep)],
                 at_most=_limit(node.at_most, names) if part == 2 else None,
+                expected_time=node.expected_time,  # the node's parts are one step to the director
                 **way,
             )
             self._add(current_id, head, current_origin)
