@@ -31,7 +31,7 @@ from callflow.record.journalread import read_journal
 from callflow.record.receipts import write_receipts
 from callflow.terminal.callend import finish_call
 
-RUN_KEYS = ("session", "started_at", "ended_at", "duration_seconds")
+RUN_KEYS = ("session", "started_at", "ended_at", "duration_seconds", "time_per_node")
 
 
 def summary_part(receipt: dict[str, Any]) -> dict[str, Any]:

@@ -47,7 +47,7 @@ class WatchingFrontEnd(ScriptedFrontEnd):
             return BACK
         return super().ask(session, prompt)
 
-    def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+    def show(self, session: Session, events: Sequence[Event], *, again: bool = False, moved: object = None) -> None:
         pass
 
 

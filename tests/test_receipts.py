@@ -80,7 +80,7 @@ def test_a_full_disk_is_said_in_words(tmp_path: Path, monkeypatch: pytest.Monkey
     def full(*args: Any, **kwargs: Any) -> Any:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(receipts.tempfile, "mkstemp", full)
+    monkeypatch.setattr(receipts, "_temporary", full)
     with pytest.raises(ReceiptError, match=rf"{tmp_path}: cannot write the receipt: the disk is full"):
         write_receipts(tmp_path, data(), "# r\n")
 
@@ -110,7 +110,7 @@ def test_an_unwritable_receipts_folder_exits_5_and_export_writes_it_later(tmp_pa
     exported = cli("sessions", "export", session_id, "--sessions-dir", sessions, "--receipts-dir", shared)
     assert exported.returncode == 0, exported.stderr
     written = sorted(shared.iterdir())
-    assert [p.suffix for p in written] == [".json", ".md"]
+    assert [p.suffix for p in written] == [".json", ".md", ".txt"]
     receipt = json.loads(written[0].read_text())
     assert receipt["session"] == session_id
     assert receipt["invoice"]["total"] == "65.50"
@@ -126,5 +126,5 @@ def test_receipts_go_to_their_own_folder_and_journals_stay_local(tmp_path: Path)
         env={"CALLFLOW_SESSIONS_DIR": str(tmp_path / "local"), "CALLFLOW_RECEIPTS_DIR": str(tmp_path / "shared")},
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.suffix for p in (tmp_path / "shared").iterdir()) == [".json", ".md"]
+    assert sorted(p.suffix for p in (tmp_path / "shared").iterdir()) == [".json", ".md", ".txt"]
     assert [p.name for p in (tmp_path / "local").iterdir()] == ["journal"]

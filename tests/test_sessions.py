@@ -59,7 +59,7 @@ def test_list_shows_each_session_newest_first_with_where_it_stands(tmp_path: Pat
         "flow_id": "anything-computers-intake",
         "receipts": None,
     }
-    assert len(by_id[ended.session_id]["receipts"]) == 2  # type: ignore[arg-type]
+    assert len(by_id[ended.session_id]["receipts"]) == 3  # type: ignore[arg-type]
     crashed_row = by_id[crashed.session_id]
     assert (crashed_row["status"], crashed_row["node"], crashed_row["field"], crashed_row["answers"]) == (
         "in progress", "D-2-6", "past_due_amount", 3,
@@ -109,16 +109,17 @@ def test_export_of_an_ended_call_writes_the_receipt_it_ended_with(tmp_path: Path
     result = cli("sessions", "export", call.session_id[:15], "--sessions-dir", sessions, "--receipts-dir", tmp_path / "r")
     assert result.returncode == 0, result.stderr
     written = sorted((tmp_path / "r").iterdir())
-    assert f"Receipt of session {call.session_id} written: {written[0]}, {written[1]}" in result.stdout
+    assert f"Receipt of session {call.session_id} written: {written[0]}, {written[1]}, {written[2]}" in result.stdout
     assert json.loads(written[0].read_text()) == original
     assert written[1].read_text() == call.receipts[1].read_text()
+    assert written[2].read_text() == call.receipts[2].read_text()
     receipt_events = [e for e in read_journal(journal_of(sessions)).events if e["event"] == "receipt"]
     assert receipt_events[-1]["paths"] == [str(p) for p in written] and receipt_events[-1]["exported"] is True
     # Exporting again never overwrites: a new name.
     again = cli("sessions", "export", call.session_id, "--sessions-dir", sessions, "--receipts-dir", tmp_path / "r", "--json")
     assert again.returncode == 0
     assert json.loads(again.stdout) == original
-    assert len(list((tmp_path / "r").iterdir())) == 4
+    assert len(list((tmp_path / "r").iterdir())) == 6
 
 
 def test_export_of_an_unfinished_call_replays_it_so_far(tmp_path: Path) -> None:

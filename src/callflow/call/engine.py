@@ -16,28 +16,22 @@ of the flow: nodes, catalog items and fields are found by key.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from callflow.call.actions import Totals, Walk, apply_step
 from callflow.call.events import Answered, Ended, Event, Limited, NodeEntered, Via
+from callflow.call.names import Names
 from callflow.call.values import InvalidAnswer, Value, check_answer, display_value, parse_answer
-from callflow.flow.durations import format_duration
 from callflow.flow.errors import FlowError
-from callflow.flow.evaluate import Environment, EvaluationError, evaluate, holds
-from callflow.flow.evaluate import Value as ExprValue
-from callflow.flow.expressions import Expr
-from callflow.flow.fields import InputField, TypedConstant
+from callflow.flow.evaluate import EvaluationError
+from callflow.flow.fields import InputField
 from callflow.flow.index import Confirmation, FlowIndex, Question
 from callflow.flow.model import Choose, ElseRoute, Flow, IfRoute, Node
-from callflow.flow.money import cents, format_money
 from callflow.flow.procedures import is_part_of
-from callflow.flow.scalars import AMOUNT_NAMES, catalog_reference
 from callflow.flow.steps import AskStep, DoStep
-
-SECRET_SHOWN = "[secret]"
 
 
 @dataclass(frozen=True)
@@ -53,6 +47,19 @@ class Prompt:
     @property
     def is_choose(self) -> bool:
         return isinstance(self.question, Choose)
+
+    @property
+    def default(self) -> Value:
+        """What the prompt opens on: the answer given before (a back, a
+        change), else the option the flow names as the default."""
+        if self.previous is not None:
+            return self.previous
+        question = self.question
+        if isinstance(question, Choose):
+            return question.default_key
+        if isinstance(question, InputField) and question.type in ("choice", "yesno"):
+            return question.default_value
+        return None
 
 
 _MISSING = object()
@@ -70,7 +77,7 @@ class Frame:
     entered: list[str] = field(default_factory=list)  # nodes whose visit count this frame raised
 
 
-class Session(Environment):
+class Session(Names):
     """A call in progress. Create it, then `answer` until `ended`."""
 
     def __init__(
@@ -89,6 +96,7 @@ class Session(Environment):
         self._visits: dict[str, int] = {}
         self._frames: list[Frame] = []
         self._undone: Answered | None = None
+        self._offered: list[Answered] = []  # answers a change left behind, offered at their questions
         self._walk: Walk | None = None  # while walking: the amounts so far and what changed
         walk = Walk(Totals())
         self._walk = walk
@@ -106,8 +114,12 @@ class Session(Environment):
     def prompt(self) -> Prompt | None:
         """The question to answer now; None once the call has ended."""
         prompt = self._frames[-1].prompt
+        if prompt is None:
+            return None
         undone = self._undone
-        if prompt is not None and undone is not None and undone.field_id == prompt.field_id:
+        if undone is None or undone.field_id != prompt.field_id:
+            undone = next((a for a in self._offered if a.field_id == prompt.field_id), None)
+        if undone is not None:
             previous: Value = undone.value
             if isinstance(prompt.question, Confirmation):
                 previous = "done" if undone.value else f"not done: {undone.reason or ''}"
@@ -132,6 +144,30 @@ class Session(Environment):
 
     def answers(self) -> list[Answered]:
         return [f.answer for f in self._frames if f.answer is not None]
+
+    def node_so_far(self) -> list[Event]:
+        """What the current node has shown so far, from its header on, with
+        the answers given in it: the node as it now stands."""
+        node = self.current_node()
+        collected: list[Event] = []
+        for frame in reversed(self._frames):
+            for event in reversed(frame.events):
+                collected.append(event)
+                if isinstance(event, NodeEntered) and event.node_id == node:
+                    return list(reversed(collected))
+            if frame.answer is not None:
+                collected.append(frame.answer)
+        return list(reversed(collected))
+
+    def asked(self, position: int) -> Prompt:
+        """The prompt answer number `position` (0-based) answered, holding that answer."""
+        frame = self._frames[position]
+        answer = self._frames[position + 1].answer
+        assert frame.prompt is not None and answer is not None
+        previous: Value = answer.value
+        if isinstance(frame.prompt.question, Confirmation):
+            previous = "done" if answer.value else f"not done: {answer.reason or ''}"
+        return dataclasses.replace(frame.prompt, previous=previous)
 
     def current_node(self) -> str:
         prompt = self._frames[-1].prompt
@@ -192,17 +228,26 @@ class Session(Environment):
             self._walk = None
         self._frames.append(Frame(answered, walk.events, nxt, walk.totals, walk.changed, walk.entered))
         self._undone = None
+        offered = next((i for i, a in enumerate(self._offered) if a.field_id == prompt.field_id), None)
+        if offered is not None:
+            del self._offered[offered]  # its question was answered again
         return list(walk.events)
 
-    def back(self) -> bool:
-        """Undo the last answer and all it caused. False at the first question."""
+    def back(self) -> Frame | None:
+        """Undo the last answer and all it caused; the frame undone (its
+        answer and what it brought), or None at the first question."""
         if len(self._frames) == 1:
-            return False
+            return None
         frame = self._frames.pop()
         assert frame.answer is not None
         self._undo(frame.changed, frame.entered)
         self._undone = frame.answer
-        return True
+        return frame
+
+    def offer(self, answers: Sequence[Answered]) -> None:
+        """Offer these answers again as the defaults of their questions, when
+        the call asks them (the later answers a change could not keep)."""
+        self._offered = list(answers)
 
     def _undo(self, changed: list[tuple[str, object]], entered: list[str]) -> None:
         for name, before in reversed(changed):
@@ -227,79 +272,6 @@ class Session(Environment):
     @staticmethod
     def _question_prompt(question: Question) -> str:
         return question.prompt
-
-    # -- names, for expressions and placeholders ----------------------------------
-
-    def value(self, name: str) -> Value:
-        """A recorded value, constant, amount, today or catalog price/name; None if not known yet."""
-        if name in self._values:
-            return self._values[name]
-        constant = self.flow.constants.get(name)
-        if constant is not None:
-            return constant.value if isinstance(constant, TypedConstant) else constant
-        totals = self._walk.totals if self._walk is not None else self.totals
-        if name in AMOUNT_NAMES:
-            return cents(getattr(totals, name))
-        if name == "agent":
-            return self.agent
-        if name == "today":
-            return self.today.isoformat()
-        reference = catalog_reference(name)
-        if reference is not None and (item := self.flow.catalog.get(reference[0])) is not None:
-            return item.price if reference[1] == "price" else item.name
-        return None
-
-    def visits(self, node_id: str) -> int:
-        return self._visits.get(node_id, 0)
-
-    def is_money(self, expr: Expr) -> bool:
-        return self.index.type_of(expr).kind == "money"
-
-    def position(self, name: str, value: object) -> int | None:
-        symbol = self.index.symbols.resolve(name)
-        if symbol is None or not symbol.ordered:
-            return None
-        return symbol.position(value)
-
-    def compute(self, text: str) -> ExprValue:
-        """The value of one of the flow's expressions now."""
-        return evaluate(self.index.expr(text), self)
-
-    def holds(self, condition: str) -> bool:
-        return holds(self.index.expr(condition), self)
-
-    def text(self, name: str) -> str | None:
-        """How a name reads inside words to say; None shows as a blank."""
-        if name in self._values:
-            question = self.index.questions.get(name)
-            value = self._values[name]
-            if value is None:
-                return None
-            if question is None:
-                return self._shown(name, value)
-            if getattr(question, "secret", False):
-                return SECRET_SHOWN
-            return display_value(question, value, self.flow.currency)
-        value = self.value(name)
-        if value is None:
-            return None
-        return self._shown(name, value)
-
-    def _shown(self, name: str, value: Value) -> str:
-        """A computed value, constant or amount as words: $9.00, 1 h 30 min, 2."""
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if isinstance(value, Decimal):
-            if name in AMOUNT_NAMES:
-                return format_money(value, self.flow.currency)
-            symbol = self.index.symbols.resolve(name)
-            kind = symbol.type if symbol is not None else ""
-            if kind == "money":
-                return format_money(value, self.flow.currency)
-            if kind == "duration":
-                return format_duration(value)
-            return _number_text(value)
-        return str(value)
 
     # -- walking -----------------------------------------------------------------
 
@@ -378,10 +350,3 @@ class Session(Environment):
         if node.return_:
             raise FlowError(f"node '{node_id}' returns, but it is not inside a called procedure")
         raise FlowError(f"node '{node_id}' has no way on (add next, choose, routes or end)")
-
-
-def _number_text(value: Decimal) -> str:
-    """2, 2.5, 0.25: a number as a person writes it."""
-    if value == value.to_integral_value():
-        return f"{value.quantize(Decimal(1)):f}"
-    return f"{value.normalize():f}"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from callflow.call.answers import AnswerSet
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
 from callflow.flow.errors import AnswersError
 from callflow.flow.procedures import shown
+
+if TYPE_CHECKING:
+    from callflow.call.driver import Moved
 
 
 class ScriptedFrontEnd:
@@ -19,7 +23,9 @@ class ScriptedFrontEnd:
         self.answers = answers
         self._last: tuple[str, int] | None = None
 
-    def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+    def show(
+        self, session: Session, events: Sequence[Event], *, again: bool = False, moved: Moved | None = None
+    ) -> None:
         pass
 
     def ask(self, session: Session, prompt: Prompt) -> object:

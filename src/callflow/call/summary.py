@@ -88,6 +88,7 @@ class Summary:
     computed: tuple[Computed, ...] = ()  # each computed value as it last stood
     checklist: tuple[CheckedItem, ...] = ()
     today: str | None = None
+    ticket_number: str | None = None  # the answer of the field the flow marks as the ticket's number
 
     @property
     def ended(self) -> bool:
@@ -119,6 +120,7 @@ class Summary:
                 for a in self.answers
             ],
             "ticket": {
+                "number": self.ticket_number,
                 "started": self.ticket_started,
                 "fields": [{"key": f.key, "label": f.label, "value": f.value} for f in self.ticket],
                 "missing": list(self.ticket_missing),
@@ -181,6 +183,16 @@ def _json_value(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def ticket_number(session: Session) -> str | None:
+    """The ticket's number: the last answer to a field the flow marks `ticket_number`."""
+    number: str | None = None
+    for answer in session.answers():
+        question = session.flow.fields.get(answer.field_id)
+        if question is not None and question.ticket_number and not answer.secret and answer.display:
+            number = answer.display
+    return number
 
 
 def summarize(session: Session) -> Summary:
@@ -261,4 +273,5 @@ def summarize(session: Session) -> Summary:
         computed=tuple(computed.values()),
         checklist=tuple(checklist),
         today=session.today.isoformat(),
+        ticket_number=ticket_number(session),
     )

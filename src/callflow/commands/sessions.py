@@ -90,6 +90,7 @@ def export_command(
     from callflow.record.journal import Journal, SessionBusy
     from callflow.record.journalread import read_journal
     from callflow.record.markdown import receipt_markdown
+    from callflow.record.plaintext import receipt_text
     from callflow.record.receipts import write_receipts
     from callflow.record.sessions import find_session, session_flow
 
@@ -100,7 +101,7 @@ def export_command(
         for warning in rebuilt.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         folder = receipts_dir if receipts_dir is not None else sessions_dir
-        written = write_receipts(folder, rebuilt.data, receipt_markdown(rebuilt.data))
+        written = write_receipts(folder, rebuilt.data, receipt_markdown(rebuilt.data), receipt_text(rebuilt.data))
         if rebuilt.ended:
             try:
                 journal = Journal.reopen(path)

@@ -8,10 +8,10 @@ a shop sets once (`hourly_rate: {money: 95.00}`) that expressions compute with.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from callflow.flow.constraints import Check, Doc, OneOf
@@ -38,7 +38,8 @@ class _Option(Protocol):
     @property
     def key(self) -> str: ...
 
-    label: str
+    @property
+    def label(self) -> str: ...
 
 
 def option_default(options: Sequence[_Option], default: str) -> str:

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from callflow.call.cardmask import mask_card_numbers
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Answered
+from callflow.call.revise import Change
 from callflow.flow.errors import ReceiptError
+from callflow.flow.money import cents
 from callflow.flow.procedures import shown
 from callflow.record.diskio import describe_os_error
 from callflow.record.journal import Journal, now_iso
@@ -41,11 +43,22 @@ def flow_digest(text: str) -> str:
 
 
 def where_next(session: Session) -> dict[str, str | None]:
-    """Where the call waits now, for the journal (and `sessions list`)."""
+    """Where the call waits now, for the journal (and `sessions list`): the
+    node and question, the invoice total so far and the ticket's number once
+    it is known."""
+    from callflow.call.summary import ticket_number
+
     prompt = session.prompt
-    if prompt is None:
-        return {"next_node": shown(session.current_node()), "next_field": None}
-    return {"next_node": shown(prompt.node_id), "next_field": prompt.field_id}
+    standing: dict[str, str | None] = (
+        {"next_node": shown(session.current_node()), "next_field": None}
+        if prompt is None
+        else {"next_node": shown(prompt.node_id), "next_field": prompt.field_id}
+    )
+    standing["total"] = f"{cents(session.totals.total):.2f}"
+    number = ticket_number(session)
+    if number is not None:
+        standing["ticket_number"] = number
+    return standing
 
 
 def sessions_dir_option(sessions_dir: Path) -> str:
@@ -73,6 +86,9 @@ class CallRecorder:
     session: Session | None = None
     # Tells the director about the journal (a full disk); set by the front end.
     warn: Callable[[str], None] | None = None
+    # When the call moved and where it then stood (the journal's times, also
+    # with --no-save): the time per node (callflow.record.timing).
+    marks: list[dict[str, Any]] = field(default_factory=list)
     _failing: bool = False
 
     @classmethod
@@ -97,8 +113,10 @@ class CallRecorder:
             receipts_dir=receipts_dir,
             session=session,
         )
+        call.marks.append({"event": "start", "at": now_iso(), **where_next(session)})
         if journal:
             details: dict[str, Any] = {
+                "at": call.marks[0]["at"],
                 "flow_abspath": os.path.abspath(loaded.path),
                 "started_at": call.started_at,
                 # The call's date, fixed at its start: a resume or replay computes with the same `today`.
@@ -127,15 +145,46 @@ class CallRecorder:
     def duration(self) -> float:
         return self.earlier_seconds + time.monotonic() - self.started_clock
 
+    # -- the call's clock (the status line) ----------------------------------------
+
+    def call_seconds(self) -> float:
+        """Seconds since the call started (a resumed call counts its earlier stretches)."""
+        return self.duration()
+
+    def node_seconds(self, node: str) -> float:
+        """Seconds spent at a node (as written) so far in this call."""
+        from callflow.record.timing import node_seconds
+
+        return node_seconds(self.marks, datetime.now(UTC)).get(node, 0.0)
+
     # -- Recorder ----------------------------------------------------------------
 
+    def _mark(self, event: str) -> dict[str, Any]:
+        """Now, and where the call stands after this event (for the journal too)."""
+        mark: dict[str, Any] = {"at": now_iso(), **self._where()}
+        self.marks.append({"event": event, **mark})
+        return mark
+
     def answered(self, answer: Answered) -> None:
+        mark = self._mark("answer")
         if self.journal is not None:
-            self._check(self.journal.answered(answer, **self._where()))
+            self._check(self.journal.answered(answer, **mark))
 
     def went_back(self, undone: Answered) -> None:
+        mark = self._mark("back")
         if self.journal is not None:
-            self._check(self.journal.went_back(undone, **self._where()))
+            self._check(self.journal.went_back(undone, **mark))
+
+    def changed(self, change: Change) -> None:
+        mark = self._mark("change")
+        if self.journal is not None:
+            self._check(self.journal.changed(change, **mark))
+
+    def resumed(self, details: dict[str, Any]) -> None:
+        """The call goes on after a stop: journalled with what the replay kept."""
+        mark = self._mark("resume")
+        if self.journal is not None:
+            self.journal.write({"event": "resume", **details, **mark})
 
     # -- notes and stops -----------------------------------------------------------
 
@@ -144,9 +193,10 @@ class CallRecorder:
         kept = mask_card_numbers(text.strip())
         node = shown(prompt.node_id) if prompt is not None else (shown(self.session.current_node()) if self.session else "")
         question = prompt.field_id if prompt is not None else None
-        self.notes.append({"node": node, "field": question, "text": kept, "at": now_iso()})
+        at = now_iso()
+        self.notes.append({"node": node, "field": question, "text": kept, "at": at})
         if self.journal is not None:
-            self._check(self.journal.noted(node, question, kept))
+            self._check(self.journal.noted(node, question, kept, at=at))
         return kept
 
     def stopped(self, reason: str) -> None:
@@ -184,10 +234,16 @@ class CallRecorder:
             self.warn(f"The journal {journal.path} is written again; nothing was lost.")
 
 
+def expected_times(session: Session) -> dict[str, int]:
+    """The expected seconds of the nodes that state one, by the node as written."""
+    return {shown(i): n.expected_seconds for i, n in session.flow.nodes.items() if n.expected_seconds is not None}
+
+
 def call_data(call: CallRecorder, session: Session) -> dict[str, Any]:
     # Imported at the end of the call, not at its start.
     from callflow.call.summary import summarize
     from callflow.record.receipts import receipt_data
+    from callflow.record.timing import time_per_node
 
     return receipt_data(
         summarize(session),
@@ -197,6 +253,7 @@ def call_data(call: CallRecorder, session: Session) -> dict[str, Any]:
         ended_at=datetime.now(UTC).isoformat(timespec="seconds"),
         duration_seconds=call.duration(),
         notes=call.notes,
+        time_per_node=time_per_node(call.marks, expected_times(session), datetime.now(UTC)),
     )
 
 
@@ -220,6 +277,7 @@ class SavedCall:
 def save_call(call: CallRecorder, session: Session, *, save: bool) -> SavedCall:
     """Journal the end, save the receipt (when asked) and close the journal."""
     from callflow.record.markdown import receipt_markdown
+    from callflow.record.plaintext import receipt_text
     from callflow.record.receipts import write_receipts
 
     data = call_data(call, session)
@@ -235,7 +293,7 @@ def save_call(call: CallRecorder, session: Session, *, save: bool) -> SavedCall:
         )
     if save:
         try:
-            call.receipts = write_receipts(call.receipts_folder, data, receipt_markdown(data))
+            call.receipts = write_receipts(call.receipts_folder, data, receipt_markdown(data), receipt_text(data))
         except ReceiptError as exc:
             problem = exc
         if call.journal is not None:

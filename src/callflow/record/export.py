@@ -33,9 +33,10 @@ def rebuild(record: JournalRecord, load_flow: Callable[[], LoadedFlow]) -> Rebui
     if end is not None and isinstance(end.get("receipt"), dict):
         return Rebuilt(dict(end["receipt"]), ended=True, replayed=False)
     from callflow.call.summary import summarize
-    from callflow.record.calls import flow_digest
+    from callflow.record.calls import expected_times, flow_digest
     from callflow.record.receipts import receipt_data
     from callflow.record.replay import replay
+    from callflow.record.timing import time_per_node
 
     loaded = load_flow()
     warnings: list[str] = []
@@ -62,6 +63,7 @@ def rebuild(record: JournalRecord, load_flow: Callable[[], LoadedFlow]) -> Rebui
         ended_at=last_at,
         duration_seconds=float(duration) if isinstance(duration, (int, float)) else record.active_seconds(),
         notes=[{k: note.get(k) for k in ("node", "field", "text", "at")} for note in record.notes()],
+        time_per_node=time_per_node(events, expected_times(result.session)),
     )
     if end is None:
         warnings.append("the call has not ended: this receipt shows it so far (`callflow resume` goes on with it)")

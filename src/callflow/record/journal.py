@@ -13,9 +13,16 @@ One JSON object per line, in `<sessions dir>/journal/<session id>.jsonl`:
     {"event": "answer", "node": "...", "field": "admin_logged_out", "value": false,
      "reason": "customer still working", ...}   a checklist item not done, and why
     {"event": "back", "node": "...", "field": "...", ...}        the last answer undone
+    {"event": "change", "answer": 3, "node": "D-2-8", "field": "payment_method",
+     "old": "account", "new": "phone", "kept": 1, "offered": 0, ...}
+                          answer number 3 changed (Ctrl-R): the `kept` answers after it were
+                          given again, the rest are dropped (a secret: "secret": true, no values)
     {"event": "note", "node": "...", "field": "...", "text": "..."}
     {"event": "stopped", "reason": "ctrl-c" | "SIGHUP" | "SIGTERM" | "input closed"}
     {"event": "resume", "kept": 7, "dropped": [...], "flow_sha256": "...", ...}
+    (answer, back, change, start and resume also say where the call then
+     stands: "next_node", "next_field", the invoice "total" and, once known,
+     the "ticket_number")
     {"event": "end", "outcome": "...", "node": "...", "duration_seconds": 95.2,
      "receipt": {...the receipt data...}}
     {"event": "receipt", "paths": ["..."]}  or  {"event": "receipt_failed", "reason": "..."}
@@ -49,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from callflow.call.events import Answered
+from callflow.call.revise import Change
 from callflow.flow.errors import CallflowError, ExitCode
 from callflow.flow.procedures import shown
 from callflow.record.diskio import describe_os_error, fsync_dir, write_all
@@ -162,9 +170,9 @@ class Journal:
         path = journal_path(sessions_dir, session_id)
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            # O_EXCL: never append to another session's journal. 0600: it holds
-            # what callers said.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+            # O_EXCL: never append to another session's journal. Its mode is
+            # the umask's, like the receipts' (it never holds a secret).
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o666)
         except OSError as exc:
             raise JournalError(
                 f"{directory}: cannot create the session journal: {describe_os_error(exc)}. "
@@ -265,8 +273,29 @@ class Journal:
     def went_back(self, undone: Answered, **details: Any) -> bool:
         return self.write({"event": "back", "node": shown(undone.node_id), "field": undone.field_id, **details})
 
-    def noted(self, node_id: str, field_id: str | None, text: str) -> bool:
-        return self.write({"event": "note", "node": node_id, "field": field_id, "text": text})
+    def changed(self, change: Change, **details: Any) -> bool:
+        old, new = change.old, change.new
+        record: dict[str, Any] = {
+            "event": "change",
+            "answer": change.position + 1,
+            "node": shown(new.node_id),
+            "field": new.field_id,
+            "kept": len(change.kept),
+            "offered": len(change.offered),
+        }
+        if old.secret or new.secret:
+            record["secret"] = True
+        else:
+            record["old"] = journal_value(old.value)
+            record["new"] = journal_value(new.value)
+            if old.reason is not None:
+                record["old_reason"] = old.reason
+            if new.reason is not None:
+                record["reason"] = new.reason
+        return self.write({**record, **details})
+
+    def noted(self, node_id: str, field_id: str | None, text: str, **details: Any) -> bool:
+        return self.write({"event": "note", "node": node_id, "field": field_id, "text": text, **details})
 
     def ended(self, outcome: str | None, **details: Any) -> bool:
         return self.write({"event": "end", "outcome": outcome, **details})

@@ -105,26 +105,20 @@ class JournalRecord:
             kind = event.get("event")
             if kind == "stopped":
                 reason = str(event.get("reason") or "stopped")
-            elif kind in ("resume", "answer", "back", "note"):
+            elif kind in ("resume", "answer", "back", "change", "note"):
                 reason = None
         return reason
 
     def answers(self) -> list[dict[str, Any]]:
-        """The answers still standing after the backs (and the answers a
-        resume dropped), in order."""
-        standing: list[dict[str, Any]] = []
-        for event in self.events:
-            kind = event.get("event")
-            if kind == "answer":
-                standing.append(event)
-            elif kind == "back" and standing:
-                standing.pop()
-            elif kind == "resume" and isinstance(event.get("kept"), int):
-                del standing[event["kept"] :]
-        return standing
+        """The answers still standing after the backs and changes (and the
+        answers a resume dropped), in order."""
+        return self._standing()[0]
 
     def undone(self) -> dict[str, Any] | None:
         """The answer the last event undid, if the call stopped right after a back."""
+        return self._standing()[1]
+
+    def _standing(self) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         standing: list[dict[str, Any]] = []
         undone: dict[str, Any] | None = None
         for event in self.events:
@@ -134,10 +128,15 @@ class JournalRecord:
                 undone = None
             elif kind == "back" and standing:
                 undone = standing.pop()
+            elif kind == "change" and isinstance(event.get("answer"), int) and 1 <= event["answer"] <= len(standing):
+                position = event["answer"] - 1
+                kept = event.get("kept") if isinstance(event.get("kept"), int) else 0
+                standing[position:] = [changed_answer(event), *standing[position + 1 : position + 1 + kept]]
+                undone = None
             elif kind == "resume" and isinstance(event.get("kept"), int):
                 del standing[event["kept"] :]
                 undone = None
-        return undone
+        return standing, undone
 
     def notes(self) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("event") == "note"]
@@ -170,6 +169,19 @@ class JournalRecord:
         if begin is not None and last is not None:
             total += max(0.0, (last - begin).total_seconds())
         return total
+
+
+def changed_answer(event: dict[str, Any]) -> dict[str, Any]:
+    """The answer a change event gives, as an answer event reads."""
+    answer: dict[str, Any] = {"event": "answer", "node": event.get("node"), "field": event.get("field")}
+    if event.get("secret"):
+        answer["secret"] = True
+    else:
+        answer["value"] = event.get("new")
+        if event.get("reason") is not None:
+            answer["reason"] = event["reason"]
+    answer["at"] = event.get("at")
+    return answer
 
 
 def _parse_time(text: object) -> datetime | None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from callflow.flow.controls import visible
+from callflow.record.plaintext import time_words
 from callflow.record.wording import (
     ZERO,
     duration_words,
@@ -80,9 +81,11 @@ def receipt_markdown(data: dict[str, Any]) -> str:
         "",
     ]
     ticket = data["ticket"]
-    if ticket["started"]:
-        lines += ["| Field | Value |", "|---|---|"]
-        lines += [f"| {_cell(f['label'])} | {_cell(f['value'] or '—')} |" for f in ticket["fields"]]
+    number = [f"| Ticket number | {_cell(ticket['number'])} |"] if ticket.get("number") else []
+    if ticket["started"] or number:
+        lines += ["| Field | Value |", "|---|---|", *number]
+        if ticket["started"]:
+            lines += [f"| {_cell(f['label'])} | {_cell(f['value'] or '—')} |" for f in ticket["fields"]]
         if ticket["missing"]:
             lines += ["", f"**Missing required fields:** {_line(', '.join(ticket['missing']))}"]
     else:
@@ -112,6 +115,7 @@ def receipt_markdown(data: dict[str, Any]) -> str:
         ("Follow-ups", [f"{follow_up_words(f, None)} ({_line(f['node'])})" for f in data["follow_ups"]]),
         # A note keeps the node of the prompt it was taken at; read as written.
         ("Notes", [f"{_cell(n['text'])} ({_line(node_words(str(n['node'])))})" for n in data.get("notes", [])]),
+        ("Time per step", [f"{_line(t['node'])}: {time_words(t)}" for t in data.get("time_per_node", [])]),
     ]
     for title, items in sections:
         if items:

@@ -1,6 +1,9 @@
-"""Receipts: the call's summary saved as JSON and Markdown where the team keeps them.
+"""Receipts: the call's summary saved as JSON, Markdown and plain text where the team keeps them.
 
-Each file is written whole to a temporary file in the same folder, fsynced,
+The files of one receipt share one name (`<stem>.json`, `.md`, `.txt`).
+They are created with the process's umask, like any file the director
+saves (so a team's shared drive can let the team lead read them); a
+secret is never in them. Each file is written whole to a temporary file in the same folder, fsynced,
 and then given a name that does not exist yet (a hard link, which fails
 rather than overwrites; on shares without hard links the name is reserved
 with O_EXCL first and then replaced). So a shared folder with several
@@ -18,7 +21,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +45,7 @@ def receipt_data(
     ended_at: str,
     duration_seconds: float,
     notes: Sequence[dict[str, Any]] = (),
+    time_per_node: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The summary with the session's identity, timing and notes, JSON-ready."""
     data = summary.to_dict()
@@ -54,6 +58,7 @@ def receipt_data(
         "duration_seconds": round(duration_seconds, 1),
         **data,
         "notes": [dict(n) for n in notes],
+        "time_per_node": [dict(t) for t in time_per_node],
     }
 
 
@@ -62,34 +67,49 @@ def receipt_stem(data: dict[str, Any]) -> str:
     return f"{stamp}-{data['flow']['id']}-{data['session'][-6:]}"
 
 
-def write_receipts(directory: Path, data: dict[str, Any], markdown: str) -> list[Path]:
-    """Write `<stem>.json` and `<stem>.md`; raises ReceiptError naming the folder."""
+def write_receipts(directory: Path, data: dict[str, Any], markdown: str, text: str | None = None) -> list[Path]:
+    """Write `<stem>.json`, `<stem>.md` and (given `text`) `<stem>.txt`
+    under one name nobody has yet; raises ReceiptError naming the folder."""
     stem = receipt_stem(data)
     payload = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    contents = [(".json", payload), (".md", markdown)] + ([(".txt", text)] if text is not None else [])
     try:
         with deferred():
             retry_busy(lambda: directory.mkdir(parents=True, exist_ok=True))
             for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
                 name = stem if attempt == 1 else f"{stem}-{attempt}"
-                json_path = _publish(directory, f"{name}.json", payload)
-                if json_path is None:
-                    continue
-                md_path = _publish(directory, f"{name}.md", markdown)
-                if md_path is None:
-                    # Someone else's Markdown holds this name: give the pair up.
-                    retry_busy(lambda p=json_path: os.unlink(p))  # type: ignore[misc]
-                    continue
-                fsync_dir(directory)
-                return [json_path, md_path]
+                written: list[Path] = []
+                for suffix, content in contents:
+                    path = _publish(directory, f"{name}{suffix}", content)
+                    if path is None:
+                        break
+                    written.append(path)
+                if len(written) == len(contents):
+                    fsync_dir(directory)
+                    return written
+                # Someone else's receipt holds this name: give ours up and take the next.
+                for path in written:
+                    retry_busy(lambda p=path: os.unlink(p))  # type: ignore[misc]
     except OSError as exc:
         raise ReceiptError(f"{directory}: cannot write the receipt: {describe_os_error(exc)}") from None
     raise ReceiptError(f"{directory}: cannot write the receipt: no free name for {stem} after {MAX_NAME_ATTEMPTS} tries")
 
 
+def _temporary(directory: Path) -> tuple[int, Path]:
+    """A new temporary file in the folder, created with the umask (mkstemp would make it 0600)."""
+    while True:
+        path = directory / f".tmp-{secrets.token_hex(8)}.part"
+        try:
+            fd = retry_busy(lambda p=path: os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # type: ignore[misc]
+        except FileExistsError:
+            continue
+        return fd, path
+
+
 def _publish(directory: Path, name: str, content: str) -> Path | None:
     """Write content under a new name; None if the name is taken."""
     final = directory / name
-    fd, tmp = retry_busy(lambda: tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part"))
+    fd, tmp = _temporary(directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
@@ -104,7 +124,7 @@ def _publish(directory: Path, name: str, content: str) -> Path | None:
                 raise
             # No hard links here (some network shares): reserve the name, then replace it.
             try:
-                reserved = retry_busy(lambda: os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+                reserved = retry_busy(lambda: os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
             except FileExistsError:
                 return None
             os.close(reserved)

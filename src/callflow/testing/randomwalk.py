@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from callflow.call.driver import drive
+from callflow.call.driver import Moved, drive
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
 from callflow.call.flowreads import reads_today
@@ -71,7 +71,9 @@ class _RandomFrontEnd:
         self.max_answers = max_answers
         self.given: list[tuple[str, str]] = []
 
-    def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+    def show(
+        self, session: Session, events: Sequence[Event], *, again: bool = False, moved: Moved | None = None
+    ) -> None:
         pass
 
     def ask(self, session: Session, prompt: Prompt) -> object:
