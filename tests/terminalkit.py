@@ -16,6 +16,11 @@ import pyte
 
 CALLFLOW = Path(sys.executable).parent / "callflow"
 UP, DOWN, ENTER, ESC, BACKSPACE = "\x1b[A", "\x1b[B", "\r", "\x1b", "\x7f"
+CTRL_C, CTRL_N, CTRL_R = "\x03", "\x0e", "\x12"
+# The status line's keys: on screen only while a prompt is open (and at the end, waiting for Enter).
+STATUS_KEYS = "Ctrl-C stop"
+END_KEYS = "Enter summary"
+NOTE_KEYS = "Esc cancel"
 # Styles change inside a line (a mark, an amount in bold): between any two
 # characters of what the director reads there may be escape codes.
 _CODES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
@@ -56,9 +61,26 @@ class Terminal:
         return "\n".join([*scrolled, self.text()])
 
     def prompt(self, text: str) -> None:
-        """Wait until the prompt with `text` is open: drawn with its key hint
-        `(…)`, which an answered prompt no longer shows."""
-        self.child.expect(drawn(text).pattern + _CODES + r"\s*" + _CODES + r"\s*" + _CODES + r"\(")
+        """Wait until the prompt with `text` is open: drawn with the status
+        line under it, which only an open prompt has."""
+        keys = "|".join(drawn(k).pattern for k in (STATUS_KEYS, NOTE_KEYS, END_KEYS))
+        self.child.expect(drawn(text).pattern + r"[\s\S]*?(?:" + keys + ")")
+
+    def at_end(self) -> None:
+        """Wait until the end of the call waits for Enter (its words on screen)."""
+        self.child.expect(drawn(END_KEYS).pattern)
+
+    def open_prompt(self) -> str:
+        """The line of the open prompt: the last one starting with `?` or `☐` above the status line."""
+        rows = self.text().splitlines()
+        keys = max(i for i, row in enumerate(rows) if any(k in row for k in (STATUS_KEYS, NOTE_KEYS, END_KEYS)))
+        return next(row for row in reversed(rows[: keys - 1]) if row.startswith(("?", "☐")))
+
+    def status(self) -> str:
+        """The status line's first line (where the call is), as on screen now."""
+        rows = self.text().splitlines()
+        keys = max(i for i, row in enumerate(rows) if any(k in row for k in (STATUS_KEYS, NOTE_KEYS, END_KEYS)))
+        return rows[keys - 1]
 
     def shows(self, *texts: str, timeout: float = 20) -> str:
         """Wait until every text is on the screen at once; the screen then."""

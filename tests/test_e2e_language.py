@@ -41,7 +41,7 @@ def test_a_desk_call_typed_by_a_person(tmp_path: Path, columns: int, rows: int) 
     call.prompt("How long was the on-site visit?")
     screen = call.shows("TRY reached 3 times")
     if wide:
-        assert "? How long was the on-site visit?  (time, e.g. 45 min, 1 h 30, 1:30; 15 min to 8 h) (Enter" in screen
+        assert call.open_prompt() == "? How long was the on-site visit?  (time, e.g. 45 min, 1 h 30, 1:30; 15 min to 8 h)"
     else:
         # At 80 columns what to type goes on its own line: the line typed on does not wrap.
         assert block(screen, "  ⟳", 5) == [
@@ -51,13 +51,14 @@ def test_a_desk_call_typed_by_a_person(tmp_path: Path, columns: int, rows: int) 
             "  ℹ Three tries did not fix it: a technician went on site.",
             "  ▸ time, e.g. 45 min, 1 h 30, 1:30; 15 min to 8 h",
         ]
-        assert [line for line in screen.splitlines() if line][-1] == "? How long was the on-site visit?  (Enter · Esc back)"
+        assert call.open_prompt() == "? How long was the on-site visit?"
+    assert call.status().startswith(" ESCALATE · On-site ")
     call.types("2:30" + ENTER)
     call.answers("Was the visit expedited?", ENTER)  # Yes
 
     call.prompt("How is it paid?")
     screen = call.shows("» Card")
-    assert "    → 2 h 30 min" in screen
+    assert "? How long was the on-site visit?  2 h 30 min" in screen
     assert "  + Time: ONSITE – On-site work (expedited)  2.5 h × $190.00/h = $475.00" in screen
     assert "pay/P-1  Payment › Take payment  ·  Team Director" in screen
     assert "  ↳ called from ESCALATE" in screen
@@ -81,7 +82,7 @@ def test_a_desk_call_typed_by_a_person(tmp_path: Path, columns: int, rows: int) 
     assert "  Invoice now: total $339.06 · paid $500.00 · due $0.00 · refund due $160.94" in screen
     call.types("500" + ENTER)
     # The prompt comes again, holding what was typed.
-    screen = call.until(lambda s: "cannot be taken" in s and s.rstrip().endswith("500"), "asked again with 500")
+    screen = call.until(lambda s: "cannot be taken" in s and call.open_prompt().endswith("500"), "asked again with 500")
     if wide:
         assert (
             "  ✗ that answer cannot be taken: the refund would be $500.00, more than the $160.94 the invoice owes"
@@ -116,9 +117,13 @@ def test_a_desk_call_typed_by_a_person(tmp_path: Path, columns: int, rows: int) 
     first, last = (today + timedelta(days=1)).isoformat(), (today + timedelta(days=14)).isoformat()
     screen = call.shows(f"{first} to {last}")  # the actual dates of this call
     call.types(callback.isoformat() + ENTER)
+    call.at_end()  # the last words stay on screen until Enter
+    screen = call.shows("● Call ends: resolved")
+    assert "Call summary" not in screen
+    call.types(ENTER)
     assert call.ends() == 0, call.transcript()
     screen = call.transcript()
-    assert f"    → {callback:%a %d %b %Y} (in 2 days)" in screen
+    assert f"? Callback date  {callback:%a %d %b %Y} (in 2 days)" in screen
     assert f"  ↻ Follow-up: Call Robin back about the printer — Dana, due {callback.isoformat()} (in 2" in screen
     assert "  ✉ Notify Dana: Return of 2 bottles for Robin" in screen
     assert "Call summary" in screen and "  ● Call ends: resolved" in screen
@@ -193,6 +198,8 @@ def test_a_call_stopped_after_a_checklist_item_not_done_resumes_with_its_reason(
     resumed.prompt("Callback date")
     assert "Replayed 10 answers from the journal." in resumed.transcript()
     resumed.types((date.today() + timedelta(days=2)).isoformat() + ENTER)
+    resumed.at_end()
+    resumed.types(ENTER)
     assert resumed.ends() == 0
     receipt = json.loads(next(sessions.glob("*.json")).read_text(encoding="utf-8"))
     assert [(c["done"], c["reason"]) for c in receipt["checklist"]] == [(False, "sheet is locked")]

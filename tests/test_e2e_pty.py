@@ -60,7 +60,7 @@ def test_whole_call_with_one_back_in_a_terminal(tmp_path: Path) -> None:
     answer(child, "Amount of invoices 30 days past due", "4.5" + ENTER)  # a typo ...
     child.expect_exact("past due amount of $4.50")
     answer(child, "Add-on + Balance Owed?", ESC)  # ... Back
-    child.expect_exact("Back: the last answer was undone")
+    child.expect_exact("Undid D-2-6 past due amount = $4.50")
     # The prompt comes back holding the previous answer: erase it and fix it.
     answer(child, "Amount of invoices 30 days past due", "\x7f" * 8 + "45.50" + ENTER)
     child.expect_exact("past due amount of $45.50")
@@ -69,6 +69,7 @@ def test_whole_call_with_one_back_in_a_terminal(tmp_path: Path) -> None:
     child.expect_exact("Your total is $65.50.")
     answer(child, "How was the payment made?", ENTER)
     answer(child, "Ticket number", "T1001" + ENTER)
+    answer(child, "press Enter for the summary", ENTER)  # the end: its words stay until Enter
     child.expect_exact("Call summary")
     child.expect(pexpect.EOF)
     screen = ANSI.sub("", child.before or "")
@@ -209,6 +210,7 @@ def test_a_closed_terminal_keeps_the_call_and_resume_goes_on_live(tmp_path: Path
     child.expect_exact("Your total is $65.50.")
     answer(child, "How was the payment made?", ENTER)
     answer(child, "Ticket number", "T1001" + ENTER)
+    answer(child, "press Enter for the summary", ENTER)
     child.expect_exact("Call summary")
     child.expect(pexpect.EOF)
     screen = ANSI.sub("", child.before or "")
@@ -285,6 +287,7 @@ def test_a_secret_is_not_echoed_and_a_resume_asks_for_it_again(tmp_path: Path) -
     child.expect_exact("Secret(s) not saved and not needed by any step: card")
     answer(child, "Describe the issue", "card 4000 0566 5566 5556 was declined" + ENTER)
     answer(child, "Ticket number", "T-77" + ENTER)
+    answer(child, "press Enter for the summary", ENTER)
     child.expect_exact("Call summary")
     child.expect(pexpect.EOF)
     screen = ANSI.sub("", child.before or "")

@@ -19,7 +19,8 @@ from callflow.call.engine import Prompt, Session
 from callflow.call.summary import summarize
 from callflow.flow.fields import InputField
 from callflow.flow.loadedflow import load_flow
-from callflow.terminal.prompter import LivePrompter, SaveAndQuit, text_instruction
+from callflow.terminal.hints import input_hint
+from callflow.terminal.prompter import LivePrompter, SaveAndQuit
 
 ROOT = Path(__file__).resolve().parents[1]
 D2 = ROOT / "flows" / "anything-computers-intake.yaml"
@@ -49,8 +50,8 @@ class KeyedPrompter(LivePrompter):
         self.asked.append(prompt.field_id)
         return super().ask(session, prompt)
 
-    def _question(self, session, prompt, typed):  # type: ignore[no-untyped-def]
-        question = super()._question(session, prompt, typed)
+    def _question(self, session, prompt, typed, instruction=None):  # type: ignore[no-untyped-def]
+        question = super()._question(session, prompt, typed, instruction)
         self._type_next()
         return question
 
@@ -122,7 +123,7 @@ def test_escape_goes_back_and_the_previous_answer_is_offered(pipe: object) -> No
         "past_due_amount",
         "pays_addon_and_balance",
     ]
-    assert "Back: the last answer was undone" in screen
+    assert "↩ Undid D-2-6 past due amount = $10.00\n" in screen
     assert [a.field_id for a in summary.answers] == [
         "existing_member",
         "member_plan",
@@ -284,14 +285,14 @@ def test_ctrl_n_takes_a_note_and_comes_back_to_the_same_prompt(pipe: object) -> 
     assert session.ended and summarize(session).outcome == "chat_ended"
 
 
-def test_the_prompt_hints_show_ctrl_n_only_when_notes_are_kept(pipe: object) -> None:
-    with_notes = LivePrompter(Console(file=io.StringIO()), input=pipe, output=DummyOutput(), on_note=lambda p, t: t)
-    without = LivePrompter(Console(file=io.StringIO()), input=pipe, output=DummyOutput())
-    assert "Ctrl-N note" in with_notes._hint(TEXT_HINT_FOR_TEST)
-    assert "Ctrl-N" not in without._hint(TEXT_HINT_FOR_TEST)
+def test_the_status_line_shows_ctrl_n_only_when_notes_are_kept_and_ctrl_r_only_in_a_call() -> None:
+    from callflow.terminal.prompts import Status
 
-
-TEXT_HINT_FOR_TEST = "(Enter · Esc back · Ctrl-C stop)"
+    loaded = load_flow(str(D2))
+    session = Session(loaded.flow, loaded.index, agent="Dana")
+    keys = lambda **kw: " · ".join(f"{k} {w}" for k, w in Status(session, None, **kw).keys([("Enter", "take")]))  # noqa: E731
+    assert keys(note=True, review=True) == "Enter take · Esc back · Ctrl-N note · Ctrl-R review · Ctrl-C stop"
+    assert keys(note=False, review=False) == "Enter take · Esc back · Ctrl-C stop"
 
 
 def test_ctrl_d_asks_like_ctrl_c(pipe: object) -> None:
@@ -372,11 +373,11 @@ def test_a_desk_call_with_a_refusal_and_a_checklist_item_not_done(pipe: object) 
         "    $160.94 the invoice owes the customer" in screen
     )
     assert screen.count("✗ ") == 1  # the 2.5 bottles were refused inside the prompt, not by the engine
-    assert "    → 2 h 30 min\n" in screen  # read back as callflow took it
-    assert "    → Wed 25 Nov 2026 (in 2 days)\n" in screen
+    assert "? How long was the on-site visit?  2 h 30 min\n" in screen  # shown as callflow took it
+    assert "? Callback date  Wed 25 Nov 2026 (in 2 days)\n" in screen
     assert "↺ Refund paid back: $160.94 — to the card used" in screen
     # Nothing of the refused answer stays: one refund, and the echo of 500 was never shown.
-    assert len(summary.refunds) == 1 and "→ $500.00" not in screen
+    assert len(summary.refunds) == 1 and "? Amount to refund now  $500.00" not in screen
 
 
 def test_back_in_the_checklist_list_undoes_the_answer_before_it(pipe: object) -> None:
@@ -398,7 +399,9 @@ def test_back_in_the_checklist_list_undoes_the_answer_before_it(pipe: object) ->
     assert [a.field_id for a in summary.answers][-3:] == ["refund_amount", "stock_logged", "callback"]
     assert [(c.done, c.reason) for c in summary.checklist] == [(True, None)]
     assert summary.answers[-3].display == "$160.94" and len(summary.refunds) == 1
-    assert screen.count("Back: the last answer was undone") == 2
+    # Both backs (the Back entry, then Esc) undid the refund, each saying so.
+    assert screen.count("↩ Undid RETURN refund amount = $160.94; removed: refund $160.94") == 2
+    assert "Undid RETURN stock logged" not in screen
 
 
 def test_a_reason_given_before_going_back_is_offered_again(pipe: object) -> None:
@@ -433,7 +436,8 @@ def test_a_duration_comes_back_as_words_after_back(pipe: object) -> None:
     summary = summarize(session)
     visit = [a for a in summary.answers if a.field_id == "visit_time"]
     assert [(a.value, a.display) for a in visit] == [(Decimal(90), "1 h 30 min")]
-    assert screen.count("    → 1 h 30 min") == 1  # read back once; typed the same after Back
+    # Taken, then (after Back, the prompt holding "1 h 30 min", not the minutes) taken again as it was.
+    assert screen.count("? How long was the on-site visit?  1 h 30 min\n") == 2
     assert "+ Time: ONSITE – On-site work  1.5 h × $95.00/h = $142.50" in screen
 
 
@@ -441,21 +445,21 @@ def test_a_typed_prompt_says_what_to_type_and_the_bounds_of_this_call() -> None:
     today = date(2026, 11, 23)
 
     def hint(**spec: object) -> str:
-        return text_instruction(InputField(prompt="?", **spec), "USD", today)  # type: ignore[arg-type]
+        return "; ".join(input_hint(InputField(prompt="?", **spec), "USD", today))  # type: ignore[arg-type]
 
-    keys = "(Enter · Esc back · Ctrl-C stop)"
-    assert hint(type="number", min=Decimal(1), max=Decimal(6)) == f"(whole number, 1 to 6) {keys}"
-    assert hint(type="number", decimals=2) == f"(number, up to 2 decimals) {keys}"
-    assert hint(type="number", decimals=1, required=False) == f"(number, up to 1 decimal; optional: Enter to skip) {keys}"
-    assert hint(type="money") == f"(amount, e.g. 45.50) {keys}"
+    # What to type only: the keys are in the status line, not on the prompt.
+    assert hint(type="number", min=Decimal(1), max=Decimal(6)) == "whole number, 1 to 6"
+    assert hint(type="number", decimals=2) == "number, up to 2 decimals"
+    assert hint(type="number", decimals=1, required=False) == "number, up to 1 decimal; optional: Enter to skip"
+    assert hint(type="money") == "amount, e.g. 45.50"
     assert hint(type="money", min=Decimal(-50), max=Decimal(50)) == (
-        f"(amount, e.g. 45.50; may be negative, e.g. -12.50; -$50.00 to $50.00) {keys}"
+        "amount, e.g. 45.50; may be negative, e.g. -12.50; -$50.00 to $50.00"
     )
-    assert hint(type="money", max=Decimal(500)) == f"(amount, e.g. 45.50; at most $500.00) {keys}"
-    assert hint(type="duration", min="15 min", max="8 h") == f"(time, e.g. 45 min, 1 h 30, 1:30; 15 min to 8 h) {keys}"
-    assert hint(type="date", min="today + 1", max="today + 14") == f"(date YYYY-MM-DD, 2026-11-24 to 2026-12-07) {keys}"
-    assert hint(type="date", max="2026-12-31") == f"(date YYYY-MM-DD, at most 2026-12-31) {keys}"
-    assert hint(type="text") == keys
+    assert hint(type="money", max=Decimal(500)) == "amount, e.g. 45.50; at most $500.00"
+    assert hint(type="duration", min="15 min", max="8 h") == "time, e.g. 45 min, 1 h 30, 1:30; 15 min to 8 h"
+    assert hint(type="date", min="today + 1", max="today + 14") == "date YYYY-MM-DD, 2026-11-24 to 2026-12-07"
+    assert hint(type="date", max="2026-12-31") == "date YYYY-MM-DD, at most 2026-12-31"
+    assert hint(type="text") == ""
 
 
 def test_a_date_outside_this_calls_bounds_is_refused_with_the_actual_dates(pipe: object) -> None:
@@ -492,12 +496,15 @@ def test_an_empty_reason_is_refused_in_the_prompt(pipe: object) -> None:
 def test_at_80_columns_what_to_type_goes_on_its_own_line(pipe: object) -> None:
     keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, ENTER, "2026-11-25" + ENTER]
     _, _, screen = walk_desk(keys, pipe)  # an 80-column console
-    assert "  ▸ whole number, 1 to 6\n" in screen
-    assert "  ▸ date YYYY-MM-DD, 2026-11-24 to 2026-12-07\n" in screen
-    wide = LivePrompter(Console(file=io.StringIO(), width=160), input=pipe, output=DummyOutput())
-    narrow = LivePrompter(Console(file=io.StringIO(), width=80), input=pipe, output=DummyOutput())
-    assert wide._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back · Ctrl-C stop)"
-    assert narrow._list_hint("Log the return of 2 bottles in the stock sheet — done?") == "(↑↓ Enter · Esc back)"
+    # With the keys in the status line, a short hint stays on the prompt line; a long one goes apart.
+    assert "  ▸ time, e.g. 45 min, 1 h 30, 1:30; 15 min to 8 h\n" in screen
+    assert "▸ whole number, 1 to 6" not in screen and "▸ date YYYY-MM-DD" not in screen
+    # The keys are in the status line; at 80 columns all of them fit, and narrower they are shortened.
+    from callflow.terminal.statusline import keys_line
+
+    keys = [("↑↓ Enter", "pick"), ("Esc", "back"), ("Ctrl-N", "note"), ("Ctrl-R", "review"), ("Ctrl-C", "stop")]
+    assert "".join(t for _, t in keys_line(keys, 80)) == " ↑↓ Enter pick · Esc back · Ctrl-N note · Ctrl-R review · Ctrl-C stop"
+    assert "".join(t for _, t in keys_line(keys, 60)) == " ↑↓ Enter pick · Esc back · ^N note · ^R review · ^C stop"
 
 
 NUMBERS = """\
@@ -547,7 +554,7 @@ def test_negative_money_only_where_min_says_decimals_only_where_the_field_says(p
         ("size", "Large"),
     ]
     screen = out.getvalue()
-    assert "    → -$12.50\n" in screen and "    → $5.00\n" in screen
+    assert "? Adjustment  -$12.50\n" in screen and "? Fee  $5.00\n" in screen
     assert "Adjusted by -$12.50, fee $5.00, 2.55 kg, size Large." in screen
 
 
@@ -599,11 +606,10 @@ def test_a_division_by_zero_or_an_amount_too_large_is_refused_and_asked_again(pi
 def test_a_card_number_in_a_reason_is_read_back_as_kept(pipe: object) -> None:
     keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, "card 4111 1111 1111 1111 declined" + ENTER, "2026-11-25" + ENTER]
     session, _, screen = walk_desk(keys, pipe)
-    assert "    → Not done: card XXXX XXXX XXXX 1111 declined" in screen
+    said = " ".join(screen.split())
+    assert "☐ Log the return of 2 bottles in the stock sheet — done? Not done: card XXXX XXXX XXXX 1111 declined" in said
+    assert "4111 1111" not in screen
     assert [c.reason for c in summarize(session).checklist] == ["card XXXX XXXX XXXX 1111 declined"]
-    keys = [*UP_TO_THE_REFUND, "160.94" + ENTER, DOWN + ENTER, "sheet is locked" + ENTER, "2026-11-25" + ENTER]
-    _, _, screen = walk_desk(keys, pipe)
-    assert "→ Not done" not in screen  # nothing to say when it is kept as typed
 
 
 def test_what_is_read_back_and_what_is_not() -> None:

@@ -49,8 +49,8 @@ class KeyedPrompter(LivePrompter):
         self.pipe = pipe
         self.keys = list(keys)
 
-    def _question(self, session: Session, prompt: Prompt, typed: str) -> Any:
-        question = super()._question(session, prompt, typed)
+    def _question(self, session: Session, prompt: Prompt, typed: str, instruction: str | None = None) -> Any:
+        question = super()._question(session, prompt, typed, instruction)
         if not self.keys:
             raise AssertionError("asked more questions than the test typed answers for")
         self.pipe.send_text(self.keys.pop(0))

@@ -14,6 +14,7 @@ from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
     from callflow.call.answers import AnswerSet
+    from callflow.call.driver import Moved
     from callflow.call.engine import Prompt, Session
     from callflow.call.events import Event
     from callflow.flow.loadedflow import LoadedFlow
@@ -143,7 +144,7 @@ def _go_on(
     from rich.text import Text
 
     from callflow.commands._live import drive_call, live_front_end, warn_on
-    from callflow.record.calls import CallRecorder, flow_digest, where_next
+    from callflow.record.calls import CallRecorder, flow_digest
     from callflow.record.replay import SecretSource, replay
 
     live = answer_set is None
@@ -224,10 +225,10 @@ def _go_on(
         earlier_seconds=record.active_seconds(),
         notes=[{k: note.get(k) for k in ("node", "field", "text", "at")} for note in record.notes()],
         session=session,
+        marks=[record.start, *record.events],
     )
-    journal.write(
+    call.resumed(
         {
-            "event": "resume",
             "kept": result.replayed,
             "dropped": [{"node": m.node, "field": m.field, "reason": m.reason} for m in result.misfits],
             "flow_path": loaded.path,
@@ -236,12 +237,14 @@ def _go_on(
             "agent": session.agent,
             "secrets_given_again": result.asked_again,
             "secrets_not_needed": result.stand_ins,
-            **where_next(session),
         }
     )
     if prompter is not None:
         call.warn = warn_on(console)
         prompter.on_note = call.noted
+        prompter.clock = call
+        prompter.review = True
+        prompter.end_key = True
         front: Any = _Resumed(prompter, call)
         drive_call(session, front, call, console=console, save=True, as_json=as_json, live=True)
     else:
@@ -365,32 +368,22 @@ class _Resumed:
         self.call = call
         self._first = True
 
-    def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+    def show(
+        self, session: Session, events: Sequence[Event], *, again: bool = False, moved: Moved | None = None
+    ) -> None:
         if self._first:
             self._first = False
             from callflow.terminal.sessionlist import recap_renderable
 
             self.prompter.console.print(recap_renderable(session, self.call.notes))
-            events = current_step_events(session)
-        self.prompter.show(session, events, again=again)
+            events = session.node_so_far()
+        self.prompter.show(session, events, again=again, moved=moved)
 
     def ask(self, session: Session, prompt: Prompt) -> object:
         return self.prompter.ask(session, prompt)
 
+    def confirm_end(self, session: Session) -> object:
+        return self.prompter.confirm_end(session)
+
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
         self.prompter.rejected(session, prompt, message)
-
-
-def current_step_events(session: Session) -> list[Event]:
-    """What the current node has shown so far, from its header on."""
-    from callflow.call.events import NodeEntered
-
-    prompt = session.prompt
-    node = prompt.node_id if prompt is not None else session.current_node()
-    collected: list[Event] = []
-    for frame in reversed(session.frames):
-        for event in reversed(frame.events):
-            collected.append(event)
-            if isinstance(event, NodeEntered) and event.node_id == node:
-                return list(reversed(collected))
-    return list(reversed(collected))

@@ -113,4 +113,7 @@ def _run_live(
     call = CallRecorder.start(loaded, session, sessions_dir, journal=save, receipts_dir=receipts_dir)
     call.warn = warn_on(console)
     prompter.on_note = call.noted
+    prompter.clock = call
+    prompter.review = True
+    prompter.end_key = True
     drive_call(session, prompter, call, console=console, save=save, as_json=as_json, live=True)

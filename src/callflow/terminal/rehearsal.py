@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.text import Text
 
 from callflow.call.answers import AnswerSet
-from callflow.call.driver import BACK, drive
+from callflow.call.driver import BACK, Moved, drive
 from callflow.call.engine import Prompt, Session
 from callflow.call.events import Event
 from callflow.call.scripted import ScriptedFrontEnd
@@ -72,7 +72,9 @@ class ReplayFrontEnd:
         self.scripted = ScriptedFrontEnd(answers)
         self.pause = pause
 
-    def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+    def show(
+        self, session: Session, events: Sequence[Event], *, again: bool = False, moved: Moved | None = None
+    ) -> None:
         show_session_events(self.console, session, events, again=again)
 
     def ask(self, session: Session, prompt: Prompt) -> object:
@@ -103,12 +105,14 @@ class QuizFrontEnd:
         self._counted_last = False  # the last reply was recorded in `answers`
         self._verdict: Text | None = None  # said once the engine takes the answer
 
-    def show(self, session: Session, events: Sequence[Event], *, again: bool = False) -> None:
+    def show(
+        self, session: Session, events: Sequence[Event], *, again: bool = False, moved: Moved | None = None
+    ) -> None:
         verdict, self._verdict = self._verdict, None
         if verdict is not None and not again:
-            self.prompter.read_back()
+            self.prompter.read_back(session)
             self.console.print(verdict)
-        self.prompter.show(session, events, again=again)
+        self.prompter.show(session, events, again=again, moved=moved)
 
     def rejected(self, session: Session, prompt: Prompt, message: str) -> None:
         if self._counted_last:

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callflow.call.events import (
+    Answered,
     Computed,
     Ended,
     Event,
@@ -135,7 +136,9 @@ def hanging(line: Text, indent: int = 4) -> Table:
 def event_renderable(event: Event, currency: str, today: str | None = None) -> Any:
     """One event as a rich renderable (None for events shown elsewhere)."""
     shown_as = _renderable(event, currency, today)
-    return hanging(shown_as) if isinstance(shown_as, Text) and not isinstance(event, Ended) else shown_as
+    if isinstance(shown_as, Text) and not isinstance(event, Ended):
+        return hanging(shown_as, 2 if isinstance(event, Answered) else 4)
+    return shown_as
 
 
 def _renderable(event: Event, currency: str, today: str | None) -> Any:
@@ -179,7 +182,17 @@ def _renderable(event: Event, currency: str, today: str | None) -> Any:
         return text
     if isinstance(event, Ended):
         return words(("\n  ● Call ends: ", "bold green"), (outcome_words(event.outcome), "bold"))
+    if isinstance(event, Answered):
+        return answered_line(event.prompt, "[secret]" if event.secret else event.display or "(skipped)")
     return None
+
+
+def answered_line(prompt: str, answer: str, *, check: bool = False) -> Text:
+    """A question as answered: `? Existing member?  Yes` (a checklist item:
+    `☐ Log the return — done?  Not done: sheet is locked`)."""
+    if check:
+        return words(("☐ ", "yellow"), (f"{prompt} — done?", "bold"), "  ", (answer, "bold cyan"))
+    return words(("? ", "bold cyan"), (prompt, "bold"), "  ", (answer, "bold cyan"))
 
 
 def say_panel(texts: Sequence[str]) -> Panel:

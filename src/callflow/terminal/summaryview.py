@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callflow.flow.controls import visible
+from callflow.record.plaintext import time_words
 from callflow.record.wording import (
     ZERO,
     duration_words,
@@ -26,7 +27,7 @@ from callflow.record.wording import (
     price_words,
     quantity_words,
 )
-from callflow.terminal.screen import words
+from callflow.terminal.screen import hanging, words
 
 
 def _head(data: dict[str, Any]) -> Table:
@@ -48,12 +49,14 @@ def _head(data: dict[str, Any]) -> Table:
 
 def _ticket(data: dict[str, Any]) -> list[Any]:
     ticket = data["ticket"]
-    if not ticket["started"]:
+    if not ticket["started"] and not ticket.get("number"):
         return [Text("No ticket was created.", style="dim")]
     table = Table(title="Ticket", title_justify="left", box=box.SIMPLE_HEAVY, show_header=False)
     table.add_column(style="dim")
     table.add_column()
-    for field in ticket["fields"]:
+    if ticket.get("number"):
+        table.add_row(Text("Ticket number"), words((ticket["number"], "bold")))
+    for field in ticket["fields"] if ticket["started"] else []:
         table.add_row(words(field["label"]), words(field["value"] or "—"))
     parts: list[Any] = [table]
     if ticket["missing"]:
@@ -131,7 +134,17 @@ def summary_renderable(data: dict[str, Any], saved: Sequence[str] = ()) -> Group
     ):
         if rows:
             parts.append(Text(title, style="bold"))
-            parts.extend(words(f"  • {row}") for row in rows)
+            parts.extend(hanging(words(f"  • {row}")) for row in rows)
+    times = data.get("time_per_node", [])
+    if times:
+        parts.append(Text("Time per step", style="bold"))
+        line = Text("  ")
+        for i, entry in enumerate(times):
+            if i:
+                line.append(" · ", style="dim")
+            over = "(expected" in time_words(entry)
+            line.append_text(words((f"{entry['node']} ", "cyan"), (time_words(entry), "bold yellow" if over else "")))
+        parts.append(hanging(line, 2))
     if saved:
         parts.append(words(("Saved: " + ", ".join(saved), "dim")))
     return Group(*parts)
