@@ -30,7 +30,7 @@ CALLFLOW = Path(sys.executable).parent / "callflow"
 PAYG = D2_ANSWERS / "D-2-9-payg-addon-and-balance.yaml"
 
 # Keys of a receipt that differ between two runs of the same call.
-RUN_KEYS = ("session", "started_at", "ended_at", "duration_seconds")
+RUN_KEYS = ("session", "started_at", "ended_at", "duration_seconds", "time_per_node")
 
 # A PIN decides the way on (so a resume needs it again); the card number is
 # only used in the step that takes it (so a resume does not).
@@ -219,3 +219,15 @@ def load_d2() -> LoadedFlow:
 
 def d2_answer_files() -> Sequence[Path]:
     return sorted(D2_ANSWERS.glob("*.yaml"))
+
+
+def marked_d2(folder: Path) -> Path:
+    """The D-2 flow with its ticket_number field marked as the ticket's number
+    (as the shipped flow is to be marked), in `folder`."""
+    text = D2.read_text(encoding="utf-8")
+    field = '  ticket_number:\n    prompt: "Ticket number (from the ticket receipt)"\n'
+    assert field in text
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "anything-computers-intake.yaml"
+    path.write_text(text.replace(field, field + "    ticket_number: true\n"), encoding="utf-8")
+    return path

@@ -265,5 +265,5 @@ def test_the_journal_names_nodes_as_a_person_reads_them(tmp_path: Path) -> None:
     assert record.position() == ("D-1", "admin_logged_out")
     listed = cli("sessions", "list", "--sessions-dir", sessions, "--json")
     assert listed.returncode == 0, listed.stderr
-    [info] = json.loads(listed.stdout)
+    [info] = json.loads(listed.stdout)["sessions"]
     assert (info["node"], info["field"]) == ("D-1", "admin_logged_out")

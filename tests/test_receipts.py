@@ -101,7 +101,7 @@ def test_an_unwritable_receipts_folder_exits_5_and_export_writes_it_later(tmp_pa
         assert f"callflow sessions export {session_id} --sessions-dir {sessions} --receipts-dir {shared}" in message
         assert list(shared.iterdir()) == []
 
-        listed = json.loads(cli("sessions", "list", "--json", "--sessions-dir", sessions).stdout)
+        listed = json.loads(cli("sessions", "list", "--json", "--sessions-dir", sessions).stdout)["sessions"]
         assert [(s["session"], s["status"]) for s in listed] == [(session_id, "receipt missing")]
         failed = cli("sessions", "export", session_id, "--sessions-dir", sessions, "--receipts-dir", shared)
         assert failed.returncode == 5 and "permission denied" in failed.stderr
@@ -116,7 +116,7 @@ def test_an_unwritable_receipts_folder_exits_5_and_export_writes_it_later(tmp_pa
     assert receipt["invoice"]["total"] == "65.50"
     expected = json.loads(cli("run", D2, "--answers", PAYG, "--json").stdout)
     assert summary_part(receipt) == summary_part(expected)
-    listed = json.loads(cli("sessions", "list", "--json", "--sessions-dir", sessions).stdout)
+    listed = json.loads(cli("sessions", "list", "--json", "--sessions-dir", sessions).stdout)["sessions"]
     assert listed[0]["status"] == "ended" and listed[0]["receipts"] == [str(p) for p in written]
 
 

@@ -24,7 +24,9 @@ from callflow.record.journalread import read_journal
 def listed(sessions: Path, *args: str) -> list[dict[str, object]]:
     result = cli("sessions", "list", "--json", "--sessions-dir", sessions, *args)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    data = json.loads(result.stdout)
+    assert data["format"] == 1
+    return data["sessions"]  # type: ignore[no-any-return]
 
 
 def test_list_shows_each_session_newest_first_with_where_it_stands(tmp_path: Path) -> None:
@@ -72,7 +74,7 @@ def test_list_shows_each_session_newest_first_with_where_it_stands(tmp_path: Pat
 
     table = cli("sessions", "list", "--sessions-dir", sessions, env={"COLUMNS": "160"}).stdout
     for row in rows:
-        assert str(row["session"]) in table
+        assert str(row["session"])[-6:] in table  # the end of the id, which resume and show take
     assert "terminal closed" in table and "receipt missing" in table and "stopped unexpectedly" in table
     assert len(listed(sessions, "--limit", "2")) == 2
 
@@ -98,7 +100,7 @@ def test_list_of_an_empty_folder_and_an_unreadable_journal(tmp_path: Path) -> No
     partial_call(load_d2(), PAYG, sessions, 1)
     result = cli("sessions", "list", "--json", "--sessions-dir", sessions)
     assert result.returncode == 0
-    assert len(json.loads(result.stdout)) == 1
+    assert len(json.loads(result.stdout)["sessions"]) == 1
     assert "20260101-000000-bad.jsonl: not a callflow session journal" in result.stderr
 
 

@@ -3,6 +3,7 @@ in the sessions folder, and their receipts written again from the journal."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,11 +20,28 @@ once its receipt is written, and 'receipt missing' when it ended but the
 receipt could not be written (`callflow sessions export ID` writes it).
 """
 
-LIST_HELP = """List the sessions, newest first: id, flow, started, last step, answers, status.
+LIST_HELP = """List the sessions, newest first, two lines each (fits 80 columns):
+the end of the id (what `callflow resume` and `sessions show` take), when it
+started, the agent, the flow; then the node where the call stands or ended,
+its outcome (or why an unfinished call stopped: saved with Ctrl-C, terminal
+closed, open now), the ticket number and the invoice total.
 
-The last step is the node (and question) where the call stands, or where it
-ended. An unfinished session says why it stopped when it could: saved with
-Ctrl-C, terminal closed; 'open now' means a callflow has it open right now.
+A call stopped before anything was recorded (no answer, no note) is left out
+unless --all. --agent, --flow, --since and --status keep only the calls that
+match; --format json prints them for other programs (docs/sessions.md).
+
+Exit codes: 0; 2 usage (an unknown status or a --since that is not a date).
+"""
+
+SHOW_HELP = """Print a session's receipt as plain text (aligned `Label: value` lines),
+ready to copy into a ticketing system that shows text as it is.
+
+For an ended call it is the receipt journalled at its end; a call that has
+not ended is replayed through its flow and shows the call so far (a note on
+stderr says so). Nothing is written.
+
+Exit codes: 0; 2 no such session; 3 the flow file cannot be read (only for a
+call that has not ended).
 """
 
 EXPORT_HELP = """Write a session's receipt (JSON and Markdown) again from its journal.
@@ -47,32 +65,112 @@ app = typer.Typer(
 )
 
 
+STATUS_CHOICES = {"in-progress": "in progress", "ended": "ended", "receipt-missing": "receipt missing"}
+
+
 @app.command("list", help=LIST_HELP)
 def list_command(
     sessions_dir: SessionsDir = Path("sessions"),
     limit: Annotated[int, typer.Option("--limit", min=0, help="Show at most this many (0: all).")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the sessions as JSON on stdout.")] = False,
+    agent: Annotated[str | None, typer.Option("--agent", help="Only the calls of this agent (any case).")] = None,
+    flow: Annotated[
+        str | None, typer.Option("--flow", help="Only the calls of this flow (its id, or its file's name).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only the calls started since: YYYY-MM-DD, YYYY-MM-DDTHH:MM, today, yesterday or 7d."),
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only the calls in progress, ended or with their receipt missing.")
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Also the calls stopped before anything was recorded.")
+    ] = False,
+    output: Annotated[str, typer.Option("--format", help="text (default) or json (docs/sessions.md).")] = "text",
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
 ) -> None:
     import json
     import sys
 
-    from callflow.record.sessions import list_sessions
+    from callflow.commands._common import fail
+    from callflow.flow.errors import ExitCode
+    from callflow.record.sessions import LIST_FORMAT, Wanted, list_sessions
 
     with user_errors():
-        infos, unreadable = list_sessions(sessions_dir, limit=limit or None)
+        if output not in ("text", "json"):
+            fail(f"--format {output}: use text or json", ExitCode.USAGE)
+        if status is not None and status not in STATUS_CHOICES:
+            fail(f"--status {status}: use {', '.join(STATUS_CHOICES)}", ExitCode.USAGE)
+        wanted = Wanted(
+            agent=agent,
+            flow=flow,
+            since=_since(since) if since is not None else None,
+            status=STATUS_CHOICES[status] if status is not None else None,
+            everything=everything,
+        )
+        infos, unreadable = list_sessions(sessions_dir, limit=limit or None, wanted=wanted)
         for problem in unreadable:
             print(f"warning: {problem}", file=sys.stderr)
-        if as_json:
-            sys.stdout.write(json.dumps([i.to_dict() for i in infos], indent=2, ensure_ascii=False) + "\n")
+        if as_json or output == "json":
+            data = {"format": LIST_FORMAT, "sessions": [i.to_dict() for i in infos]}
+            sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             return
         if not infos:
-            print(f"No sessions in {sessions_dir}.")
+            print(f"No sessions in {sessions_dir}." if wanted == Wanted() or everything else f"No sessions in {sessions_dir} match.")
             return
         from rich.console import Console
 
-        from callflow.terminal.sessionlist import sessions_table
+        from callflow.terminal.sessionlist import sessions_lines
 
-        Console(highlight=False).print(sessions_table(infos))
+        console = Console(highlight=False)
+        for line in sessions_lines(infos, console.width):
+            console.print(line, no_wrap=True, overflow="ignore", crop=False)
+
+
+def _since(text: str) -> datetime:
+    """The moment --since names, in local time."""
+    import re
+    from datetime import timedelta
+
+    from callflow.commands._common import fail
+    from callflow.flow.errors import ExitCode
+
+    word = text.strip().casefold()
+    midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    if word == "today":
+        return midnight
+    if word == "yesterday":
+        return midnight - timedelta(days=1)
+    days = re.fullmatch(r"(\d{1,4})\s*d(?:ays?)?", word)
+    if days:
+        return midnight - timedelta(days=int(days[1]))
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--since {text}: write a date such as 2026-11-23 (or 2026-11-23T14:00, today, yesterday, 7d)", ExitCode.USAGE)
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+@app.command("show", help=SHOW_HELP)
+def show_command(
+    session_id: Annotated[str, typer.Argument(help="The session id, or its start or end.", show_default=False)],
+    sessions_dir: SessionsDir = Path("sessions"),
+    flow: MovedFlow = None,
+) -> None:
+    import sys
+
+    from callflow.record.export import rebuild
+    from callflow.record.journalread import read_journal
+    from callflow.record.plaintext import receipt_text
+    from callflow.record.sessions import find_session, session_flow
+
+    with user_errors():
+        path = find_session(sessions_dir, session_id)
+        record = read_journal(path)
+        rebuilt = rebuild(record, lambda: session_flow(record, flow))
+        for warning in rebuilt.warnings:
+            print(f"note: {warning}", file=sys.stderr)
+        sys.stdout.write(receipt_text(rebuilt.data))
 
 
 @app.command("export", help=EXPORT_HELP)

@@ -121,6 +121,7 @@ class CallRecorder:
                 "started_at": call.started_at,
                 # The call's date, fixed at its start: a resume or replay computes with the same `today`.
                 "today": session.today.isoformat(),
+                "currency": session.flow.currency,
                 **where_next(session),
             }
             call.journal = Journal.create(

@@ -152,6 +152,12 @@ class JournalRecord:
                 return (str(node) if node else None), (str(question) if question else None)
         return None, None
 
+    def standing_details(self) -> dict[str, Any]:
+        """What the last event that moved the call said of where it stands
+        (its total so far and its ticket number, once known)."""
+        moves: list[dict[str, Any]] = [e for e in [self.start, *self.events] if "next_node" in e]
+        return moves[-1] if moves else {}
+
     def active_seconds(self) -> float:
         """How long the call was worked on: each stretch from its start or
         resume to its last event, added up (a night between is not counted)."""
