@@ -21,6 +21,8 @@ CTRL_C, CTRL_N, CTRL_R = "\x03", "\x0e", "\x12"
 STATUS_KEYS = "Ctrl-C stop"
 END_KEYS = "Enter summary"
 NOTE_KEYS = "Esc cancel"
+REVIEW_KEYS = "Esc keep them all"
+OPEN = (STATUS_KEYS, NOTE_KEYS, END_KEYS, REVIEW_KEYS)
 # Styles change inside a line (a mark, an amount in bold): between any two
 # characters of what the director reads there may be escape codes.
 _CODES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
@@ -63,7 +65,7 @@ class Terminal:
     def prompt(self, text: str) -> None:
         """Wait until the prompt with `text` is open: drawn with the status
         line under it, which only an open prompt has."""
-        keys = "|".join(drawn(k).pattern for k in (STATUS_KEYS, NOTE_KEYS, END_KEYS))
+        keys = "|".join(drawn(k).pattern for k in OPEN)
         self.child.expect(drawn(text).pattern + r"[\s\S]*?(?:" + keys + ")")
 
     def at_end(self) -> None:
@@ -73,13 +75,13 @@ class Terminal:
     def open_prompt(self) -> str:
         """The line of the open prompt: the last one starting with `?` or `☐` above the status line."""
         rows = self.text().splitlines()
-        keys = max(i for i, row in enumerate(rows) if any(k in row for k in (STATUS_KEYS, NOTE_KEYS, END_KEYS)))
+        keys = max(i for i, row in enumerate(rows) if any(k in row for k in OPEN))
         return next(row for row in reversed(rows[: keys - 1]) if row.startswith(("?", "☐")))
 
     def status(self) -> str:
         """The status line's first line (where the call is), as on screen now."""
         rows = self.text().splitlines()
-        keys = max(i for i, row in enumerate(rows) if any(k in row for k in (STATUS_KEYS, NOTE_KEYS, END_KEYS)))
+        keys = max(i for i, row in enumerate(rows) if any(k in row for k in OPEN))
         return rows[keys - 1]
 
     def shows(self, *texts: str, timeout: float = 20) -> str:

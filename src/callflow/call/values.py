@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from callflow.call.cardmask import mask_card_numbers
+from callflow.call.cardmask import contains_card_number, mask_card_numbers
 from callflow.flow.dates import ISO_DATE, calendar_day
 from callflow.flow.durations import DurationError, format_duration, parse_duration
 from callflow.flow.fields import ChoiceOption, InputField
@@ -133,6 +133,9 @@ def _parse_answer(question: Question, raw: object, currency: str, today: date | 
             return False
         raise InvalidAnswer(f"'{text}' is not yes or no")
     assert isinstance(question, InputField)
+    if kind in ("money", "number") and contains_card_number(text):
+        # Never recorded, so never shown: a number field holds no card number.
+        raise InvalidAnswer("that looks like a payment card number, which callflow does not keep: type the amount or number asked for")
     if kind == "money":
         if len(text) > 40:
             raise InvalidAnswer("that is not an amount callflow can carry (type it like 45.50)")

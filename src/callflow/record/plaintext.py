@@ -25,6 +25,7 @@ from callflow.record.wording import (
     outcome_words,
     price_words,
     quantity_words,
+    span_words,
     visible,
 )
 
@@ -122,7 +123,7 @@ def time_words(entry: dict[str, Any]) -> str:
     spent = duration_words(entry.get("seconds"))
     expected = entry.get("expected_seconds")
     if isinstance(expected, (int, float)) and float(entry.get("seconds") or 0) > expected:
-        spent += f" (expected {duration_words(expected)})"
+        spent += f" (expected {span_words(int(expected))})"
     return spent
 
 

@@ -42,6 +42,14 @@ def duration_words(seconds: float | None) -> str:
     return f"{secs} s"
 
 
+def span_words(seconds: int) -> str:
+    """An expected time: `2 min`, `45 s`, `1 min 30 s`, `1 h 30 min` (no zero parts)."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{secs} s" if secs else ""]
+    return " ".join(p for p in parts if p) or "0 s"
+
+
 def money_text(data: dict[str, Any], amount: str) -> str:
     """An amount of a summary dict, with its currency."""
     return format_money(Decimal(amount), data["invoice"]["currency"])

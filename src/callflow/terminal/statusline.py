@@ -23,7 +23,7 @@ from rich.cells import cell_len
 
 from callflow.flow.money import format_money
 from callflow.flow.procedures import shown
-from callflow.record.wording import visible
+from callflow.record.wording import span_words, visible
 
 if TYPE_CHECKING:
     from callflow.call.engine import Session
@@ -55,13 +55,6 @@ def clock_words(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-def expected_words(seconds: int) -> str:
-    minutes, secs = divmod(seconds, 60)
-    if minutes and secs:
-        return f"{minutes} min {secs} s"
-    return f"{minutes} min" if minutes else f"{secs} s"
-
-
 def _fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
@@ -80,7 +73,7 @@ def where_line(session: Session, node_id: str, clock: CallClock | None, width: i
     if clock is not None and node is not None and node.expected_seconds is not None:
         spent = clock.node_seconds(shown(node_id))
         if spent > node.expected_seconds:
-            over = f" {clock_words(spent)} > {expected_words(node.expected_seconds)} "
+            over = f" {clock_words(spent)} > {span_words(node.expected_seconds)} "
     totals = session.totals
     currency = session.flow.currency
     money_long = f"total {format_money(totals.total, currency)} · due {format_money(totals.due, currency)}"
