@@ -57,7 +57,7 @@ def test_a_whole_d2_call_at_80x24(tmp_path: Path) -> None:
     call.shows("✎ Note: caller reads card XXXX XXXX XXXX 1111")
     at(call, "Amount of invoices 30 days past due", "D-2-6")
     call.types(CARD + ENTER)  # a card number in an amount: refused, never taken
-    call.shows("that looks like a payment card number")
+    call.shows("a card number is never kept: type the amount or number asked for")
     call.types(BACKSPACE * len(CARD) + "45.50" + ENTER)
 
     screen = at(call, "Add-on + Balance Owed?", "D-2-14")

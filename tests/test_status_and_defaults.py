@@ -169,5 +169,5 @@ def test_a_card_number_typed_into_a_number_or_money_field_is_refused_without_ech
     for field in (number, InputField(prompt="Amount", type="money")):
         with pytest.raises(InvalidAnswer) as refused:
             parse_answer(field, typed)
-        assert "payment card number" in str(refused.value) and "4111" not in str(refused.value)
+        assert "a card number is never kept" in str(refused.value) and "4111" not in str(refused.value)
     assert parse_answer(number, "12") == 12

@@ -135,7 +135,7 @@ def _parse_answer(question: Question, raw: object, currency: str, today: date | 
     assert isinstance(question, InputField)
     if kind in ("money", "number") and contains_card_number(text):
         # Never recorded, so never shown: a number field holds no card number.
-        raise InvalidAnswer("that looks like a payment card number, which callflow does not keep: type the amount or number asked for")
+        raise InvalidAnswer("a card number is never kept: type the amount or number asked for")
     if kind == "money":
         if len(text) > 40:
             raise InvalidAnswer("that is not an amount callflow can carry (type it like 45.50)")

@@ -1,5 +1,5 @@
 """`callflow run FLOW`: walk a call live (or from an answers file) and end with
-the ticket and invoice summary, saved as a JSON and a Markdown receipt."""
+the ticket and invoice summary, saved as a JSON, a Markdown and a plain-text receipt."""
 
 from __future__ import annotations
 
@@ -19,15 +19,18 @@ HELP = """Walk a call script step by step and end with the ticket and invoice su
 
 Each step shows where you are (node, section, who performs it), the words to
 say with the blanks filled, the checklist for the ticketing system, and the
-question whose answer picks the next step. Esc goes back one answer; Ctrl-N
-adds a note to the call; Ctrl-C asks whether to save and quit. Every answer
-and note is written to the session journal (sessions/journal/) before the
-next prompt, so a call stopped by Ctrl-C, a closed terminal or a crash goes
-on with `callflow resume`.
+question whose answer picks the next step; the status line under it shows
+the node, the call's clock, the total and what is due. Esc goes back one
+answer (and says what it undid); Ctrl-N adds a note to the call; Ctrl-R
+changes an earlier answer; Ctrl-C asks whether to save and quit. Every
+answer, change and note is written to the session journal
+(sessions/journal/) before the next prompt, so a call stopped by Ctrl-C, a
+closed terminal or a crash goes on with `callflow resume`.
 
-At the end the summary (path, ticket, invoice, payments, notifications,
-follow-ups, notes, duration) is shown and saved as JSON and Markdown in the
-receipts folder (--receipts-dir, by default the sessions folder). With
+At the end the end node's words stay on screen until Enter; then the
+summary (path, ticket, invoice, payments, notifications, follow-ups, notes,
+time per step, duration) is shown and saved as JSON, Markdown and plain text
+in the receipts folder (--receipts-dir, by default the sessions folder). With
 --answers FILE the same walk takes its answers from a file, which may fix
 the call's date with `today: YYYY-MM-DD`. The call's date is journalled, so
 a resume on another day computes the same dates.

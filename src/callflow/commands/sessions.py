@@ -12,7 +12,7 @@ import typer
 from callflow.commands._common import user_errors
 from callflow.commands._live import MovedFlow, ReceiptsDir, SessionsDir
 
-HELP = """The calls kept in the sessions folder: list them, or write a receipt again.
+HELP = """The calls kept in the sessions folder: list them, show a receipt, or write it again.
 
 Every live call keeps a journal in <sessions dir>/journal/. A call is
 'in progress' until it ends (`callflow resume` goes on with it), 'ended'
@@ -44,7 +44,7 @@ Exit codes: 0; 2 no such session; 3 the flow file cannot be read (only for a
 call that has not ended).
 """
 
-EXPORT_HELP = """Write a session's receipt (JSON and Markdown) again from its journal.
+EXPORT_HELP = """Write a session's receipt (JSON, Markdown and plain text) again from its journal.
 
 For an ended call the receipt is the one journalled at its end, exactly; a
 call that has not ended is replayed through its flow and its receipt shows

@@ -243,7 +243,6 @@ class LivePrompter:
         return wait_at_end(self, session)
 
     def confirm_quit(self) -> bool:
-        self.console.print()
         # Ctrl-C twice (or input gone): save and quit.
         return not self.choose(
             "Stop here?", "Go on with the call", "Save and quit (resume later)", interrupted=False, quiet=True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from rich import box
@@ -114,6 +115,15 @@ def _checklist(data: dict[str, Any]) -> list[Text]:
     return rows
 
 
+def saved_words(saved: Sequence[str]) -> str:
+    """`sessions/20261123-…-3fc991.json, .md, .txt`: the receipt's files, their one name said once."""
+    first = PurePath(saved[0])
+    rest = [PurePath(p) for p in saved[1:]]
+    if all(p.parent == first.parent and p.stem == first.stem for p in rest):
+        return ", ".join([str(first), *(p.suffix for p in rest)])
+    return ", ".join(saved)
+
+
 def summary_renderable(data: dict[str, Any], saved: Sequence[str] = ()) -> Group:
     """The end-of-call summary for the screen."""
     parts: list[Any] = [Rule(Text("Call summary", style="bold"), style="green"), _head(data)]
@@ -146,5 +156,5 @@ def summary_renderable(data: dict[str, Any], saved: Sequence[str] = ()) -> Group
             line.append_text(words((f"{entry['node']} ", "cyan"), (time_words(entry), "bold yellow" if over else "")))
         parts.append(hanging(line, 2))
     if saved:
-        parts.append(words(("Saved: " + ", ".join(saved), "dim")))
+        parts.append(hanging(words(("Saved: " + saved_words(saved), "dim")), 7))
     return Group(*parts)
