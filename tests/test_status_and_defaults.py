@@ -171,3 +171,16 @@ def test_a_card_number_typed_into_a_number_or_money_field_is_refused_without_ech
             parse_answer(field, typed)
         assert "a card number is never kept" in str(refused.value) and "4111" not in str(refused.value)
     assert parse_answer(number, "12") == 12
+
+
+def test_list_prompts_share_prompt_toolkits_default_key_bindings(tmp_path: Path) -> None:
+    """Built once, not three times a list prompt: the time from a key to the next screen."""
+    from callflow.terminal import prompts
+
+    session = flow(tmp_path)
+    prompt = session.prompt
+    assert prompt is not None
+    with create_pipe_input() as pipe:
+        first = prompts.question_for(session, prompt, "", instruction=None, io={"input": pipe, "output": DummyOutput()})
+        second = prompts.question_for(session, prompt, "", instruction=None, io={"input": pipe, "output": DummyOutput()})
+    assert first.application._default_bindings is second.application._default_bindings

@@ -145,6 +145,15 @@ class Session(Names):
     def answers(self) -> list[Answered]:
         return [f.answer for f in self._frames if f.answer is not None]
 
+    def ticket_number(self) -> str | None:
+        """The ticket's number: the last answer to a field the flow marks `ticket_number`."""
+        number: str | None = None
+        for answer in self.answers():
+            question = self.flow.fields.get(answer.field_id)
+            if question is not None and question.ticket_number and not answer.secret and answer.display:
+                number = answer.display
+        return number
+
     def node_so_far(self) -> list[Event]:
         """What the current node has shown so far, from its header on, with
         the answers given in it: the node as it now stands."""

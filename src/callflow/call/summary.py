@@ -185,16 +185,6 @@ def _json_value(value: object) -> object:
     return value
 
 
-def ticket_number(session: Session) -> str | None:
-    """The ticket's number: the last answer to a field the flow marks `ticket_number`."""
-    number: str | None = None
-    for answer in session.answers():
-        question = session.flow.fields.get(answer.field_id)
-        if question is not None and question.ticket_number and not answer.secret and answer.display:
-            number = answer.display
-    return number
-
-
 def summarize(session: Session) -> Summary:
     """Fold everything the session's frames recorded into the summary."""
     path: list[str] = []
@@ -273,5 +263,5 @@ def summarize(session: Session) -> Summary:
         computed=tuple(computed.values()),
         checklist=tuple(checklist),
         today=session.today.isoformat(),
-        ticket_number=ticket_number(session),
+        ticket_number=session.ticket_number(),
     )

@@ -46,8 +46,6 @@ def where_next(session: Session) -> dict[str, str | None]:
     """Where the call waits now, for the journal (and `sessions list`): the
     node and question, the invoice total so far and the ticket's number once
     it is known."""
-    from callflow.call.summary import ticket_number
-
     prompt = session.prompt
     standing: dict[str, str | None] = (
         {"next_node": shown(session.current_node()), "next_field": None}
@@ -55,7 +53,7 @@ def where_next(session: Session) -> dict[str, str | None]:
         else {"next_node": shown(prompt.node_id), "next_field": prompt.field_id}
     )
     standing["total"] = f"{cents(session.totals.total):.2f}"
-    number = ticket_number(session)
+    number = session.ticket_number()
     if number is not None:
         standing["ticket_number"] = number
     return standing

@@ -9,7 +9,6 @@ stands, from its header, so that nothing undone above looks current.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 
 from rich.console import Console
@@ -30,31 +29,9 @@ from callflow.call.events import (
     TicketSet,
 )
 from callflow.call.revise import Change
-from callflow.call.summary import REDACTED
-from callflow.flow.dates import calendar_day
-from callflow.flow.fields import InputField
-from callflow.flow.index import Question
 from callflow.flow.money import format_money
 from callflow.flow.procedures import shown
-from callflow.record.wording import due_words
-from callflow.terminal.screen import MONEY_EVENTS, amounts_line, hanging, show_events, words
-
-SECRET_WORDS = "[secret]"
-
-
-def answer_words(question: Question | None, answer: Answered, today: date) -> str:
-    """An answer as the record keeps it: a card number masked, a secret as
-    [secret], a date with its weekday, money and times as callflow reads them."""
-    if answer.secret:
-        return SECRET_WORDS
-    if not answer.display:
-        return "(skipped)"
-    if isinstance(question, InputField) and question.type == "date" and isinstance(answer.value, str):
-        day = calendar_day(answer.value)
-        if day is not None:
-            when = due_words(answer.value, today.isoformat()) or answer.value
-            return f"{day:%a %d %b %Y}" + when[len(answer.value) :]
-    return answer.display
+from callflow.terminal.screen import MONEY_EVENTS, SECRET_WORDS, amounts_line, answer_words, hanging, show_events, words
 
 
 def field_words(field_id: str) -> str:
@@ -106,7 +83,7 @@ def undone_text(session: Session, undo: Undo) -> Text:
 
 def changed_text(session: Session, change: Change) -> Text:
     question = session.index.questions.get(change.new.field_id)
-    old = REDACTED if change.old.secret else answer_words(question, change.old, session.today)
+    old = SECRET_WORDS if change.old.secret else answer_words(question, change.old, session.today)
     new = answer_words(question, change.new, session.today)
     text = f"  ✎ Changed {shown(change.new.node_id)} {field_words(change.new.field_id)}: {old} → {new}"
     if change.unchanged:

@@ -28,9 +28,8 @@ from callflow.flow.fields import InputField
 from callflow.flow.index import Confirmation
 from callflow.terminal import prompts
 from callflow.terminal.hints import input_hint
-from callflow.terminal.moves import answer_words, show_move
 from callflow.terminal.prompts import CANCEL, DONE, NOT_DONE, NOTE, REVIEW, Status
-from callflow.terminal.screen import answered_line, hanging, show_session_events, words
+from callflow.terminal.screen import answer_words, answered_line, hanging, show_session_events, words
 from callflow.terminal.statusline import CallClock, keys_window
 
 ROOM_TO_TYPE = 12
@@ -84,6 +83,8 @@ class LivePrompter:
 
     def show(self, session: Session, events: Sequence[Event], *, again: bool = False, moved: Moved | None = None) -> None:
         if again:
+            from callflow.terminal.moves import show_move
+
             self._pending = None
             show_move(self.console, session, moved)
             return

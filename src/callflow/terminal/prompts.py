@@ -9,6 +9,7 @@ the call's keys (Esc: back, Ctrl-N: a note, Ctrl-R: review).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -24,6 +25,22 @@ from callflow.call.values import InvalidAnswer, options_of, parse_answer, questi
 from callflow.flow.index import Confirmation
 from callflow.flow.model import Choose
 from callflow.terminal.statusline import STYLES, CallClock, status_window, with_status
+
+
+def _share_default_key_bindings() -> None:
+    """prompt_toolkit builds its ~1,800 default key bindings anew for every
+    Application, and questionary makes three of them for each list prompt
+    (about 10 ms a prompt, on the way from a key to the next screen). The
+    bindings keep no state of their own (their filters ask the running
+    application), so one set serves every prompt of the call."""
+    from prompt_toolkit.application import application
+
+    loader = getattr(application, "load_key_bindings", None)
+    if loader is not None and not hasattr(loader, "cache_info"):
+        application.load_key_bindings = functools.lru_cache(maxsize=1)(loader)  # type: ignore[attr-defined]
+
+
+_share_default_key_bindings()
 
 STYLE = Style.from_dict(
     {"qmark": "fg:ansicyan bold", "question": "bold", "instruction": "fg:ansibrightblack", **STYLES}

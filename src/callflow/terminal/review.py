@@ -17,9 +17,8 @@ from callflow.call.engine import Session
 from callflow.flow.procedures import shown
 from callflow.record.wording import visible
 from callflow.terminal import prompts
-from callflow.terminal.moves import answer_words
 from callflow.terminal.prompts import CANCEL, Asking, Status
-from callflow.terminal.screen import words
+from callflow.terminal.screen import answer_words, words
 
 KEEP = "← Keep the answers and go on with the call"
 

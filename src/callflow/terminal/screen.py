@@ -10,6 +10,7 @@ the end-of-call summary is in callflow.terminal.summaryview.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,8 @@ from callflow.call.events import (
     ToDo,
 )
 from callflow.flow.controls import visible
+from callflow.flow.dates import calendar_day
+from callflow.flow.fields import InputField
 from callflow.flow.money import format_money
 from callflow.flow.procedures import LEVEL, PART, call_site, shown
 from callflow.record.wording import due_words, outcome_words, price_words, quantity_words
@@ -47,6 +50,7 @@ from callflow.record.wording import due_words, outcome_words, price_words, quant
 if TYPE_CHECKING:
     from callflow.call.actions import Totals
     from callflow.call.engine import Session
+    from callflow.flow.index import Question
 
 Part = str | tuple[str, str]
 MONEY_EVENTS = (LineAdded, PastDueSet, PaymentTaken, RefundGiven)
@@ -185,6 +189,24 @@ def _renderable(event: Event, currency: str, today: str | None) -> Any:
     if isinstance(event, Answered):
         return answered_line(event.prompt, "[secret]" if event.secret else event.display or "(skipped)")
     return None
+
+
+SECRET_WORDS = "[secret]"
+
+
+def answer_words(question: Question | None, answer: Answered, today: date) -> str:
+    """An answer as the record keeps it: a card number masked, a secret as
+    [secret], a date with its weekday, money and times as callflow reads them."""
+    if answer.secret:
+        return SECRET_WORDS
+    if not answer.display:
+        return "(skipped)"
+    if isinstance(question, InputField) and question.type == "date" and isinstance(answer.value, str):
+        day = calendar_day(answer.value)
+        if day is not None:
+            when = due_words(answer.value, today.isoformat()) or answer.value
+            return f"{day:%a %d %b %Y}" + when[len(answer.value) :]
+    return answer.display
 
 
 def answered_line(prompt: str, answer: str, *, check: bool = False) -> Text:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rich.cells import cell_len
+from prompt_toolkit.utils import get_cwidth
 
 from callflow.flow.money import format_money
 from callflow.flow.procedures import shown
@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 Fragments = list[tuple[str, str]]
+
+
+def cell_len(text: str) -> int:
+    """Columns on screen, as prompt_toolkit counts them when it draws (rich's
+    own table would cost its import, 20-30 ms, at the first prompt)."""
+    return sum(get_cwidth(char) for char in text)
 STYLES = {
     "status": "reverse",
     "status.node": "reverse bold",
