@@ -52,7 +52,10 @@ def _ask(prompter: Asking, session: Session) -> object:
         **prompter.io,
     )
     app.ttimeoutlen = 0.05
-    return app.run()
+    try:
+        return app.run()
+    except (EOFError, KeyboardInterrupt):
+        return None  # the input is gone: the call is over, so on to the summary and the receipt
 
 
 def wait_at_end(prompter: Asking, session: Session) -> object:
