@@ -68,7 +68,8 @@ def test_a_whole_d2_call_at_80x24(tmp_path: Path) -> None:
 
     screen = at(call, "How was the payment made?", "D-2-15")
     assert "? Remote Agent selected for the ticket  Alex, card XXXX XXXX XXXX 1111 on" in call.transcript()
-    assert "Your total is $65.50." in screen
+    assert "Your total is $65.50." in call.transcript()
+    assert "You can also call" in screen  # the payment options procedure, said just before
     call.types(ENTER)  # Online
 
     screen = at(call, "Ticket number", "D-2-9")

@@ -167,7 +167,11 @@ def test_a_saved_call_has_its_time_per_node(tmp_path: Path) -> None:
               "--sessions-dir", tmp_path / "s")  # fmt: skip
     assert ran.returncode == 0
     receipt = json.loads(next((tmp_path / "s").glob("*.json")).read_text(encoding="utf-8"))
-    assert [t["node"] for t in receipt["time_per_node"]] == receipt["path"]
+    # The nodes that asked, in the order first asked, then the end: a node that
+    # asks nothing (a procedure's words, the part of D-2-9 before its call) takes no time of its own.
+    asked = list(dict.fromkeys(answer["node"] for answer in receipt["answers"]))
+    assert [t["node"] for t in receipt["time_per_node"]] == [*asked, receipt["path"][-1]]
+    assert "payment_options/PAYMENT-OPTIONS" in receipt["path"]
     assert all(t["seconds"] >= 0 and t["expected_seconds"] is None for t in receipt["time_per_node"])
     assert "Time per step" in next((tmp_path / "s").glob("*.md")).read_text(encoding="utf-8")
 
