@@ -72,7 +72,8 @@ def test_a_whole_d2_call_at_80x24(tmp_path: Path) -> None:
     assert "You can also call" in screen  # the payment options procedure, said just before
     call.types(ENTER)  # Online
 
-    screen = at(call, "Ticket number", "D-2-9")
+    screen = at(call, "Ticket number", "hand_over_ticket/HAND-OVER")
+    assert "· in D-2-9 · Pay" in call.status()  # the procedure says where it was called from
     assert "✔ Payment recorded: $65.50 — Online" in screen
     call.types(ESC)  # the payment method was wrong
     screen = at(call, "How was the payment made?", "D-2-15")
@@ -83,10 +84,11 @@ def test_a_whole_d2_call_at_80x24(tmp_path: Path) -> None:
     assert "Invoice now: total $65.50 · due $65.50" in screen
     call.types(DOWN + ENTER)  # given to me
 
-    at(call, "Ticket number", "D-2-9")
+    at(call, "Ticket number", "hand_over_ticket/HAND-OVER")
     call.types("T-20" + CTRL_C)
     call.answers("Stop here?", ENTER)  # go on with the call
-    screen = at(call, "Ticket number", "D-2-9")
+    screen = at(call, "Ticket number", "hand_over_ticket/HAND-OVER")
+    assert "· in D-2-9 · Pay" in call.status()  # the procedure says where it was called from
     assert call.open_prompt() == "? Ticket number (from the ticket receipt) T-20"
     assert screen.count("Ticket number (from the ticket receipt)") == 1  # the half-typed prompt, once
     call.types("01" + ENTER)
@@ -107,7 +109,7 @@ def test_a_whole_d2_call_at_80x24(tmp_path: Path) -> None:
     call.prompt("Change which answer?")
     review = call.text()
     assert "  D-2-15  Remote Agent selected for the ticket  Alex, card XXXX XXXX XXXX" in review
-    assert "» D-2-9  Ticket number (from the ticket receipt)  T-2001" in review
+    assert "» hand_over_ticket/HAND-OVER  Ticket number (from the ticket receipt)" in review
     call.types(UP + UP + ENTER)  # the remote agent
     at(call, "Remote Agent selected for the ticket", "D-2-15")
     call.types(BACKSPACE * 40 + "Alex" + ENTER)
@@ -128,7 +130,8 @@ def test_a_whole_d2_call_at_80x24(tmp_path: Path) -> None:
     assert receipt["ticket"]["number"] == "T-2001"
     assert [f["value"] for f in receipt["ticket"]["fields"] if f["key"] == "assignee"] == ["Alex"]
     assert [p["method"] for p in receipt["payments"]] == ["Payment details given to me (chat or phone)"]
-    assert [t["node"] for t in receipt["time_per_node"]] == receipt["path"]
+    asked = list(dict.fromkeys(answer["node"] for answer in receipt["answers"]))
+    assert [t["node"] for t in receipt["time_per_node"]] == [*asked, receipt["path"][-1]]
     assert receipt["notes"][0]["text"] == "caller reads card XXXX XXXX XXXX 1111"
     journal = next((sessions / "journal").glob("*.jsonl")).read_text(encoding="utf-8")
     assert "4111" not in journal

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from callflow.flow.controls import visible
 from callflow.record.wording import (
     ZERO,
     duration_words,
@@ -26,7 +27,6 @@ from callflow.record.wording import (
     price_words,
     quantity_words,
     span_words,
-    visible,
 )
 
 LABEL_WIDTH = 32

@@ -14,8 +14,8 @@ from rich.text import Text
 
 from callflow.call.driver import BACK, Revise
 from callflow.call.engine import Session
+from callflow.flow.controls import visible
 from callflow.flow.procedures import shown
-from callflow.record.wording import visible
 from callflow.terminal import prompts
 from callflow.terminal.prompts import CANCEL, Asking, Status
 from callflow.terminal.screen import answer_words, words

@@ -15,9 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from callflow.call.summary import REDACTED
+from callflow.flow.controls import visible
 from callflow.flow.money import format_money
 from callflow.record.sessions import ENDED, RECEIPT_MISSING
-from callflow.record.wording import node_words, visible
+from callflow.record.wording import node_words
 from callflow.terminal.screen import words
 
 if TYPE_CHECKING:
