@@ -59,7 +59,7 @@ def until_on_screen(argv: list[str], marker: str, env: dict[str, str]) -> Callab
 KEYS = [
     ("Existing member?", "\r", "Which plan is the member on?"),
     ("Which plan is the member on?", "\r", "More than one contact on the account?"),
-    ("More than one contact on the account?", "\x1b[B\r", "Amount of invoices 30 days past due"),
+    ("More than one contact on the account?", "\r", "Amount of invoices 30 days past due"),
     ("Amount of invoices 30 days past due", "45.50\r", "Add-on + Balance Owed?"),
     ("Add-on + Balance Owed?", "\r", "Remote Agent selected for the ticket"),
 ]

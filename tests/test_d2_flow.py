@@ -534,3 +534,18 @@ def test_cli_misspelt_answers_key_exits_3_with_did_you_mean(tmp_path: Path) -> N
     result = cli("--answers", str(path))
     assert result.exit_code == 3
     assert result.stderr == f"{path}:1:1: CF012 error: unknown key 'answer' (did you mean 'answers'?)\n"
+
+
+@pytest.mark.parametrize(
+    ("plan", "asked_at"),
+    [("pay_as_you_go", "D-2-13"), ("help_desk", "D-2-20")],
+)
+def test_more_than_one_contact_opens_on_no(d2: LoadedFlow, plan: str, asked_at: str) -> None:
+    """Asked on every call of the plan: a reflex Enter takes the common answer,
+    it does not escalate to the Team Leader."""
+    session = Session(d2.flow, d2.index, agent="Dana")
+    session.answer("yes")
+    session.answer(plan)
+    prompt = session.prompt
+    assert prompt is not None and prompt.node_id == asked_at
+    assert prompt.default == "no"

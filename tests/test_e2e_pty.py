@@ -56,7 +56,7 @@ def test_whole_call_with_one_back_in_a_terminal(tmp_path: Path) -> None:
     child.expect_exact("This is Dana. Are you an existing member?")
     answer(child, "Existing member?", ENTER)  # Yes
     answer(child, "Which plan is the member on?", ENTER)  # Pay As You Go
-    answer(child, "More than one contact on the account?", DOWN + ENTER)  # No
+    answer(child, "More than one contact on the account?", ENTER)  # No, the default
     answer(child, "Amount of invoices 30 days past due", "4.5" + ENTER)  # a typo ...
     child.expect_exact("past due amount of $4.50")
     answer(child, "Add-on + Balance Owed?", ESC)  # ... Back
@@ -203,7 +203,7 @@ def test_a_closed_terminal_keeps_the_call_and_resume_goes_on_live(tmp_path: Path
     child.expect_exact("The call so far")
     child.expect_exact("Pay As You Go")
     child.expect_exact("caller is on a train")
-    answer(child, "More than one contact on the account?", DOWN + ENTER)  # No
+    answer(child, "More than one contact on the account?", ENTER)  # No, the default
     answer(child, "Amount of invoices 30 days past due", "45.50" + ENTER)
     answer(child, "Add-on + Balance Owed?", ENTER)
     answer(child, "Remote Agent selected for the ticket", "Alex" + ENTER)

@@ -79,7 +79,7 @@ def test_a_whole_call_typed_key_by_key(pipe: object) -> None:
     keys = [
         ENTER,  # Existing member? Yes
         ENTER,  # plan: Pay As You Go (first)
-        DOWN + ENTER,  # more than one contact? No
+        ENTER,  # more than one contact? No (the default)
         "45.50" + ENTER,  # past due amount
         ENTER,  # pays add-on and balance: Yes
         "Alex" + ENTER,  # remote agent
@@ -106,7 +106,7 @@ def test_escape_goes_back_and_the_previous_answer_is_offered(pipe: object) -> No
     keys = [
         ENTER,  # Existing member? Yes
         ENTER,  # Pay As You Go
-        DOWN + ENTER,  # one contact
+        ENTER,  # one contact (the default)
         "10" + ENTER,  # past due $10.00 ...
         ESC,  # ... oops: Esc at the Add-on + Balance question goes back
         "\x7f" * 5 + "20" + ENTER,  # the prompt holds "10.00": erase it, type 20
@@ -137,7 +137,7 @@ def test_escape_goes_back_and_the_previous_answer_is_offered(pipe: object) -> No
 
 
 def test_enter_after_back_keeps_the_previous_typed_answer(pipe: object) -> None:
-    keys = [ENTER, ENTER, DOWN + ENTER, "10" + ENTER, ESC, ENTER, DOWN + ENTER]
+    keys = [ENTER, ENTER, ENTER, "10" + ENTER, ESC, ENTER, DOWN + ENTER]
     session, _, _ = walk(keys, pipe)
     assert summarize(session).answers[3].display == "$10.00"
 
@@ -172,7 +172,7 @@ def test_invalid_typed_value_is_refused_in_the_prompt(pipe: object) -> None:
     keys = [
         ENTER,
         ENTER,
-        DOWN + ENTER,
+        ENTER,  # one contact (the default)
         "abc" + ENTER + "\x7f\x7f\x7f" + "0" + ENTER,  # refused while typing, then 0
         ENTER,  # Remote Support Session? Yes
         "Alex" + ENTER,
@@ -192,7 +192,7 @@ def test_ctrl_c_then_go_on_keeps_what_was_typed(pipe: object) -> None:
     keys = [
         ENTER,
         ENTER,
-        DOWN + ENTER,
+        ENTER,  # one contact (the default)
         "12.3" + CTRL_C,  # interrupted while typing
         ENTER,  # "Go on with the call"
         "4" + ENTER,  # the prompt still holds "12.3": typing 4 makes 12.34
@@ -214,7 +214,7 @@ def test_yes_no_field_is_a_list_with_back(pipe: object) -> None:
     keys = [
         ENTER,  # existing member
         DOWN + ENTER,  # Help Desk
-        DOWN + ENTER,  # one contact
+        ENTER,  # one contact (the default)
         "0" + ENTER,  # no past due
         DOWN + ENTER,  # chat response: No
         DOWN + ENTER,  # phone answered: No -> voicemail
@@ -265,7 +265,7 @@ def test_ctrl_n_takes_a_note_and_comes_back_to_the_same_prompt(pipe: object) -> 
         CTRL_N,  # at "Which plan": a note ...
         "caller has card 4111 1111 1111 1111 ready" + ENTER,
         ENTER,  # ... and the plan prompt again: Pay As You Go
-        DOWN + ENTER,  # one contact
+        ENTER,  # one contact (the default)
         "12" + CTRL_N,  # typing an amount, then a note
         "ESC cancels this one" + ESC,
         "3" + ENTER,  # the prompt still holds "12": 123
@@ -296,7 +296,7 @@ def test_the_status_line_shows_ctrl_n_only_when_notes_are_kept_and_ctrl_r_only_i
 
 
 def test_ctrl_d_asks_like_ctrl_c(pipe: object) -> None:
-    keys = [ENTER, ENTER, DOWN + ENTER, CTRL_D, DOWN + ENTER]
+    keys = [ENTER, ENTER, ENTER, CTRL_D, DOWN + ENTER]
     with pytest.raises(SaveAndQuit):
         walk(keys, pipe)
 

@@ -125,7 +125,7 @@ def test_a_key_advances_and_q_is_told_apart(pipe: Any) -> None:
 PERFECT = [
     ENTER,  # existing member: Yes
     ENTER,  # plan: Pay As You Go
-    DOWN + ENTER,  # more than one contact: No
+    ENTER,  # more than one contact: No (the default)
     "45.50" + ENTER,
     ENTER,  # pays add-on and balance: Yes
     "Sam Rivera" + ENTER,
@@ -137,7 +137,7 @@ PERFECT = [
 LEAVES_THE_PATH = [
     ENTER,  # existing member: Yes
     DOWN + ENTER,  # plan: Help Desk (the scenario: Pay As You Go)
-    DOWN + ENTER,  # more than one contact: No (not in the scenario)
+    ENTER,  # more than one contact: No, the default (not in the scenario)
     "45.50" + ENTER,
     ENTER,  # responds in the chat: Yes (not in the scenario)
     DOWN + DOWN + ENTER,  # by phone
