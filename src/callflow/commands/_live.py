@@ -114,7 +114,7 @@ def drive_call(
     """Walk the call to its end and finish it; Ctrl-C saves and exits 130, a
     closed terminal or SIGTERM closes the journal and ends quietly."""
     from callflow.call.driver import drive
-    from callflow.record.signals import stop_handlers
+    from callflow.record.signals import hang_up, stop_handlers, terminal_gone
     from callflow.terminal.callend import finish_call
 
     stop: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
@@ -128,7 +128,21 @@ def drive_call(
         # call: out of the collector's way, a full collection no longer lands
         # in the middle of drawing a prompt (it cost 15-20 ms at the first one).
         gc.freeze()
-    with stop_handlers(call.stopped):
+    def farewell(reason: str) -> str:
+        why = "the terminal closed" if reason == "SIGHUP" else f"stopped by {reason}"
+        if session.ended:
+            return f"{why} at the end of the call; {_kept(call)}"
+        return f"{why}. {saved_message(call, session)}"
+
+    finishing = False
+
+    def on_stop(reason: str) -> None:
+        if finishing:
+            call.close()  # the end is being saved: the journal says so already
+        else:
+            _gone_during_call(call, session, reason, save=save)
+
+    with stop_handlers(on_stop, farewell):
         try:
             drive(session, front, call)
         except stop:
@@ -137,7 +151,32 @@ def drive_call(
         except CallflowError:
             call.stopped("error")  # an answers file that does not fit, a flow defect
             raise
-        except BaseException:
+        except BaseException as error:
+            if terminal_gone(error):
+                hang_up()  # the window closed and no hang-up reached callflow: end as one does
             call.close()
             raise
-        finish_call(call, session, save=save, as_json=as_json, console=console)
+        finishing = True
+        try:
+            finish_call(call, session, save=save, as_json=as_json, console=console)
+        except OSError as error:
+            if not terminal_gone(error):
+                raise
+            hang_up()
+
+
+def _gone_during_call(call: CallRecorder, session: Session, reason: str, *, save: bool) -> None:
+    """The terminal went while the call was live: a call that had reached its
+    end is saved with its receipt, any other is journalled as stopped."""
+    if session.ended:
+        from callflow.record.calls import save_call
+
+        save_call(call, session, save=save)
+    else:
+        call.stopped(reason)
+
+
+def _kept(call: CallRecorder) -> str:
+    if call.receipts:
+        return "its receipt is " + ", ".join(str(p) for p in call.receipts)
+    return f"its journal is {call.journal_path}" if call.journal_path else "nothing was saved (--no-save)"
