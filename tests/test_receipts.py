@@ -128,3 +128,64 @@ def test_receipts_go_to_their_own_folder_and_journals_stay_local(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.suffix for p in (tmp_path / "shared").iterdir()) == [".json", ".md", ".txt"]
     assert [p.name for p in (tmp_path / "local").iterdir()] == ["journal"]
+
+
+# -- a receipt is all its files or none -------------------------------------------------
+
+
+def full_on(call: int, real: Any) -> Any:
+    """`real`, except that its `call`-th use finds the disk full."""
+    calls = {"n": 0}
+
+    def fill(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    return fill
+
+
+@pytest.mark.parametrize("step", ["_written", "_publish"])
+def test_a_disk_that_fills_between_the_json_and_the_markdown_leaves_no_receipt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """Writing the Markdown's content, or giving it its name, after the JSON's."""
+    monkeypatch.setattr(receipts, step, full_on(2, getattr(receipts, step)))
+    with pytest.raises(ReceiptError, match="the disk is full"):
+        write_receipts(tmp_path, data(), "# r\n", "r\n")
+    assert list(tmp_path.iterdir()) == []  # no .json alone, no temporary file
+
+
+def test_export_rewrites_the_same_calls_receipt_even_when_only_part_of_it_is_there(tmp_path: Path) -> None:
+    own = data(marker="before")
+    first = write_receipts(tmp_path, own, "# before\n", "before\n")
+    first[1].unlink()  # a receipt left in part (an older callflow, a hand that tidied)
+    again = write_receipts(tmp_path, data(marker="after"), "# after\n", "after\n", rewrite=True)
+    assert again == first
+    assert sorted(tmp_path.iterdir()) == sorted(first)
+    assert json.loads(first[0].read_text())["marker"] == "after" and first[1].read_text() == "# after\n"
+
+
+def test_export_with_only_the_markdown_left_finds_it_by_the_session_it_names(tmp_path: Path) -> None:
+    first = write_receipts(tmp_path, data(), f"# receipt\nSession {data()['session']}\n")
+    first[0].unlink()
+    again = write_receipts(tmp_path, data(), "# r\n", "r\n", rewrite=True)
+    assert [p.name for p in again] == [p.name for p in first] + [first[0].with_suffix(".txt").name]
+
+
+def test_export_never_rewrites_another_sessions_receipt_under_the_same_name(tmp_path: Path) -> None:
+    other = write_receipts(tmp_path, data(session="20260101-100005-abcdef", marker="other"), "# other\n")
+    ours = write_receipts(tmp_path, data(marker="ours"), "# ours\n", rewrite=True)
+    assert ours[0].name.endswith("-2.json")
+    assert json.loads(other[0].read_text())["marker"] == "other"
+
+
+def test_an_exported_receipt_missing_its_markdown_is_made_whole_under_its_name(tmp_path: Path) -> None:
+    sessions, shared = tmp_path / "local", tmp_path / "shared"
+    assert cli("run", D2, "--answers", PAYG, "--save", "--sessions-dir", sessions, "--receipts-dir", shared).returncode == 0
+    written = sorted(shared.iterdir())
+    written[1].unlink()
+    exported = cli("sessions", "export", journal_of(sessions).stem, "--sessions-dir", sessions, "--receipts-dir", shared)
+    assert exported.returncode == 0, exported.stderr
+    assert sorted(shared.iterdir()) == written  # the same three names, no -2

@@ -117,11 +117,12 @@ def test_export_of_an_ended_call_writes_the_receipt_it_ended_with(tmp_path: Path
     assert written[2].read_text() == call.receipts[2].read_text()
     receipt_events = [e for e in read_journal(journal_of(sessions)).events if e["event"] == "receipt"]
     assert receipt_events[-1]["paths"] == [str(p) for p in written] and receipt_events[-1]["exported"] is True
-    # Exporting again never overwrites: a new name.
+    # Exporting again rewrites the same call's receipt: one call, one receipt.
     again = cli("sessions", "export", call.session_id, "--sessions-dir", sessions, "--receipts-dir", tmp_path / "r", "--json")
     assert again.returncode == 0
     assert json.loads(again.stdout) == original
-    assert len(list((tmp_path / "r").iterdir())) == 6
+    assert sorted((tmp_path / "r").iterdir()) == written
+    assert json.loads(written[0].read_text()) == original
 
 
 def test_export_of_an_unfinished_call_replays_it_so_far(tmp_path: Path) -> None:

@@ -48,9 +48,10 @@ EXPORT_HELP = """Write a session's receipt (JSON, Markdown and plain text) again
 
 For an ended call the receipt is the one journalled at its end, exactly; a
 call that has not ended is replayed through its flow and its receipt shows
-the call so far. The receipt gets a new name (an existing receipt is never
-overwritten). Use it when the receipts folder was unwritable or full at the
-end of the call.
+the call so far. The same call's receipt already in the folder, whole or in
+part, is rewritten under its own name (one call, one receipt); another
+session's receipt is never overwritten. Use it when the receipts folder was
+unwritable or full at the end of the call.
 
 Exit codes: 0 written; 2 no such session; 3 the flow file cannot be read
 (only for a call that has not ended); 5 the receipt could not be written.
@@ -199,7 +200,9 @@ def export_command(
         for warning in rebuilt.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         folder = receipts_dir if receipts_dir is not None else sessions_dir
-        written = write_receipts(folder, rebuilt.data, receipt_markdown(rebuilt.data), receipt_text(rebuilt.data))
+        written = write_receipts(
+            folder, rebuilt.data, receipt_markdown(rebuilt.data), receipt_text(rebuilt.data), rewrite=True
+        )
         if rebuilt.ended:
             try:
                 journal = Journal.reopen(path)

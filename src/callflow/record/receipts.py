@@ -18,6 +18,7 @@ raises ReceiptError naming the folder and the reason.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -33,6 +34,7 @@ from callflow.record.signals import deferred
 
 RECEIPT_FORMAT = 1
 MAX_NAME_ATTEMPTS = 1000
+RECEIPT_SUFFIXES = (".json", ".md", ".txt")
 NO_LINK_ERRNOS = frozenset((errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS))
 
 
@@ -67,32 +69,106 @@ def receipt_stem(data: dict[str, Any]) -> str:
     return f"{stamp}-{data['flow']['id']}-{data['session'][-6:]}"
 
 
-def write_receipts(directory: Path, data: dict[str, Any], markdown: str, text: str | None = None) -> list[Path]:
+def write_receipts(
+    directory: Path, data: dict[str, Any], markdown: str, text: str | None = None, *, rewrite: bool = False
+) -> list[Path]:
     """Write `<stem>.json`, `<stem>.md` and (given `text`) `<stem>.txt`
-    under one name nobody has yet; raises ReceiptError naming the folder."""
+    under one name nobody has yet; raises ReceiptError naming the folder.
+
+    A receipt is all its files or none: every file is written (and synced)
+    before any takes its name, and a failure takes back the names taken.
+    With `rewrite` (an export), a receipt of the same session already in the
+    folder, whole or in part, is replaced under its own name."""
     stem = receipt_stem(data)
     payload = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     contents = [(".json", payload), (".md", markdown)] + ([(".txt", text)] if text is not None else [])
+    temporaries: list[Path] = []
     try:
         with deferred():
             retry_busy(lambda: directory.mkdir(parents=True, exist_ok=True))
+            for _, content in contents:
+                temporaries.append(_written(directory, content))
+            suffixes = [suffix for suffix, _ in contents]
+            own = _own_receipt(directory, stem, str(data.get("session", ""))) if rewrite else None
+            if own is not None:
+                return _replace(directory, own, suffixes, temporaries)
             for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
                 name = stem if attempt == 1 else f"{stem}-{attempt}"
-                written: list[Path] = []
-                for suffix, content in contents:
-                    path = _publish(directory, f"{name}{suffix}", content)
-                    if path is None:
-                        break
-                    written.append(path)
-                if len(written) == len(contents):
+                written = _link_all(directory, name, suffixes, temporaries)
+                if written is not None:
                     fsync_dir(directory)
                     return written
-                # Someone else's receipt holds this name: give ours up and take the next.
-                for path in written:
-                    retry_busy(lambda p=path: os.unlink(p))  # type: ignore[misc]
     except OSError as exc:
         raise ReceiptError(f"{directory}: cannot write the receipt: {describe_os_error(exc)}") from None
+    finally:
+        for tmp in temporaries:
+            _remove(tmp)
     raise ReceiptError(f"{directory}: cannot write the receipt: no free name for {stem} after {MAX_NAME_ATTEMPTS} tries")
+
+
+def _link_all(directory: Path, name: str, suffixes: list[str], temporaries: list[Path]) -> list[Path] | None:
+    """Give every file its name under `name`; None if someone else's receipt
+    holds one of them. On a failure the names taken are given up."""
+    written: list[Path] = []
+    try:
+        for suffix, tmp in zip(suffixes, temporaries, strict=True):
+            path = _publish(tmp, directory / f"{name}{suffix}")
+            if path is None:
+                break
+            written.append(path)
+    except BaseException:
+        for path in written:
+            _remove(path)
+        raise
+    if len(written) == len(suffixes):
+        return written
+    for path in written:  # someone else's receipt holds this name: give ours up and take the next
+        retry_busy(lambda p=path: os.unlink(p))  # type: ignore[misc]
+    return None
+
+
+def _own_receipt(directory: Path, stem: str, session: str) -> str | None:
+    """The name under which this session's receipt (or part of it) already lies."""
+    for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
+        name = stem if attempt == 1 else f"{stem}-{attempt}"
+        parts = [directory / f"{name}{suffix}" for suffix in RECEIPT_SUFFIXES]
+        if not any(p.exists() for p in parts):
+            return None  # names are taken in order: no later one holds it
+        if session and _holds_session(parts, session):
+            return name
+    return None
+
+
+def _holds_session(parts: list[Path], session: str) -> bool:
+    """Whether the receipt files of one name are this session's: its JSON
+    says so or, with no JSON left, the Markdown or text names the session."""
+    json_part, *others = parts
+    try:
+        if json_part.exists():
+            return bool(json.loads(json_part.read_text(encoding="utf-8")).get("session") == session)
+        return any(p.exists() and session in p.read_text(encoding="utf-8", errors="replace") for p in others)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _replace(directory: Path, name: str, suffixes: list[str], temporaries: list[Path]) -> list[Path]:
+    """Replace the session's own receipt, file by file, and drop a part it no longer has."""
+    written = []
+    for suffix, tmp in zip(suffixes, temporaries, strict=True):
+        final = directory / f"{name}{suffix}"
+        retry_busy(lambda t=tmp, f=final: os.replace(t, f))  # type: ignore[misc]
+        written.append(final)
+    for suffix in RECEIPT_SUFFIXES:
+        if suffix not in suffixes:
+            _remove(directory / f"{name}{suffix}")
+    fsync_dir(directory)
+    return written
+
+
+def _remove(path: Path) -> None:
+    # Gone already, or left: a leftover .tmp-*.part is harmless, no receipt is ever read from it.
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _temporary(directory: Path) -> tuple[int, Path]:
@@ -106,34 +182,34 @@ def _temporary(directory: Path) -> tuple[int, Path]:
         return fd, path
 
 
-def _publish(directory: Path, name: str, content: str) -> Path | None:
-    """Write content under a new name; None if the name is taken."""
-    final = directory / name
+def _written(directory: Path, content: str) -> Path:
+    """The content in a new temporary file of the folder, synced to disk."""
     fd, tmp = _temporary(directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
             handle.flush()
             retry_busy(lambda: os.fsync(handle.fileno()))
+    except BaseException:
+        _remove(tmp)
+        raise
+    return tmp
+
+
+def _publish(tmp: Path, final: Path) -> Path | None:
+    """Give a written temporary file its name; None if the name is taken."""
+    try:
+        retry_busy(lambda: os.link(tmp, final))
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        if exc.errno not in NO_LINK_ERRNOS:
+            raise
+        # No hard links here (some network shares): reserve the name, then replace it.
         try:
-            retry_busy(lambda: os.link(tmp, final))
+            reserved = retry_busy(lambda: os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         except FileExistsError:
             return None
-        except OSError as exc:
-            if exc.errno not in NO_LINK_ERRNOS:
-                raise
-            # No hard links here (some network shares): reserve the name, then replace it.
-            try:
-                reserved = retry_busy(lambda: os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-            except FileExistsError:
-                return None
-            os.close(reserved)
-            retry_busy(lambda: os.replace(tmp, final))
-        return final
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            pass  # a leftover .tmp-*.part is harmless: no receipt is ever read from it
+        os.close(reserved)
+        retry_busy(lambda: os.replace(tmp, final))
+    return final
