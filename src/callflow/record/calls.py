@@ -88,6 +88,7 @@ class CallRecorder:
     # with --no-save): the time per node (callflow.record.timing).
     marks: list[dict[str, Any]] = field(default_factory=list)
     _failing: bool = False
+    _rewritten: int = 0  # times the journal was found gone and written again, as told
 
     @classmethod
     def start(
@@ -220,6 +221,12 @@ class CallRecorder:
         journal = self.journal
         if journal is None or self.warn is None:
             return
+        if journal.rewritten != self._rewritten:
+            self._rewritten = journal.rewritten
+            self.warn(
+                f"The journal {journal.path} was deleted (or its folder moved) during the call: "
+                "it is written again from this call, with everything so far. Keep the sessions folder."
+            )
         if not written and not self._failing:
             self._failing = True
             reason = describe_os_error(journal.problem) if journal.problem else "it failed"

@@ -34,6 +34,11 @@ file is created. If a write fails (a full disk), the file is cut back to its
 last whole line and the event is kept in memory and written, in order,
 before the next one, so the file is always the call's beginning.
 
+The journal also keeps in memory what it has written. Before each event it
+checks that its file is still where it was (the same file at the same path):
+one deleted mid-call, or its folder removed or replaced, is written again
+whole from memory, and `rewritten` says so, so the director is warned.
+
 Nodes are written as a person reads them (`pay/P-1` for a node of procedure
 `pay`), as receipts name them. `today` is the call's date, fixed when it starts, so that a resume (or an
 export) the next day computes the same dates and the same conditions. A
@@ -149,8 +154,10 @@ class Journal:
         self._clock = clock
         self._size = size
         self._pending: list[bytes] = []
+        self._kept = bytearray()  # every whole line on disk, to write the file again if it goes
         self.problem: OSError | None = None  # the last write failure, None once written
         self.cut_bytes = 0  # a torn last line cut off on reopening
+        self.rewritten = 0  # times the file was gone and written again from memory
 
     @classmethod
     def create(
@@ -223,6 +230,7 @@ class Journal:
             raise
         journal = cls(path, fd, clock, size=whole)
         journal.cut_bytes = size - whole
+        journal._kept = bytearray(_read_all(fd, whole))
         return journal
 
     @property
@@ -238,6 +246,7 @@ class Journal:
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         with deferred():
             self._pending.append(line)
+            self._keep_file()
             while self._pending:
                 data = self._pending[0]
                 try:
@@ -249,9 +258,44 @@ class Journal:
                         os.ftruncate(self._fd, self._size)  # keep only whole lines
                     return False
                 self._size += len(data)
+                self._kept += data
                 self._pending.pop(0)
             self.problem = None
             return True
+
+    def _keep_file(self) -> None:
+        """Write the file again from memory if it is no longer at its path
+        (deleted, or its folder replaced): the call's journal is never lost
+        silently. A disk that refuses is left to the write that follows."""
+        fd = self._fd
+        assert fd is not None
+        try:
+            here, ours = os.stat(self.path), os.fstat(fd)
+            if (here.st_dev, here.st_ino) == (ours.st_dev, ours.st_ino):
+                return
+        except OSError:
+            pass  # gone (or unreadable): write it again
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.again")
+            new_fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o666)
+            try:
+                write_all(new_fd, bytes(self._kept))
+                os.fsync(new_fd)
+                _lock(new_fd, self.path)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.close(new_fd)
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
+        except (OSError, CallflowError):
+            return
+        fsync_dir(self.path.parent)
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        self._fd, self._size = new_fd, len(self._kept)
+        self.rewritten += 1
 
     @property
     def unwritten(self) -> int:
@@ -308,6 +352,17 @@ class Journal:
             fd, self._fd = self._fd, None
             with contextlib.suppress(OSError):
                 os.close(fd)  # also drops the lock
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    parts, position = [], 0
+    while position < size:
+        data = os.pread(fd, size - position, position)
+        if not data:
+            break
+        parts.append(data)
+        position += len(data)
+    return b"".join(parts)
 
 
 def _whole_lines_size(fd: int, size: int) -> int:
