@@ -298,3 +298,29 @@ def test_a_secret_is_not_echoed_and_a_resume_asks_for_it_again(tmp_path: Path) -
     assert receipt["outcome"] == "paid" and receipt["ticket"]["fields"][0]["value"] == "card XXXX XXXX XXXX 5556 was declined"
     written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "sessions").rglob("*") if p.is_file())
     assert PIN not in written and "5105" not in written and "4000 0566" not in written
+
+
+def test_an_undone_answer_is_offered_again_after_any_number_of_resumes(tmp_path: Path) -> None:
+    """Esc, the process killed, resumed, killed again, resumed again: the
+    question the back returned to still holds the answer it undid."""
+    child = spawn(tmp_path, "--agent", "Dana")
+    answer(child, "Existing member?", ENTER)  # Yes
+    answer(child, "Which plan is the member on?", ENTER)  # Pay As You Go
+    answer(child, "More than one contact on the account?", ENTER)  # No, the default
+    answer(child, "Amount of invoices 30 days past due", "45.50" + ENTER)
+    answer(child, "Add-on + Balance Owed?", ESC)  # back: the amount is undone
+    child.expect_exact("Undid D-2-6 past due amount = $45.50")
+    child.expect_exact("Amount of invoices 30 days past due")
+    drain(child)
+    child.kill(signal.SIGKILL)
+    child.close()
+    for resumed in range(2):
+        child = spawn_command(tmp_path, "resume")
+        child.expect_exact("Amount of invoices 30 days past due")
+        held = ANSI.sub("", drain(child))
+        # The prompt holds it after its hint "(amount, e.g. 45.50)", ready for Enter or a fix.
+        assert "e.g. 45.50) 45.50" in held, (resumed, held)
+        child.kill(signal.SIGKILL)
+        child.close()
+    events = [r["event"] for r in journal_records(tmp_path)]
+    assert events.count("resume") == 2 and events[-1] == "resume" and "back" in events

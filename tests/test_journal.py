@@ -267,3 +267,22 @@ def test_the_journal_names_nodes_as_a_person_reads_them(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     [info] = json.loads(listed.stdout)["sessions"]
     assert (info["node"], info["field"]) == ("D-1", "admin_logged_out")
+
+
+def test_the_undone_answer_outlives_resumes_that_keep_every_answer(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    events: list[dict[str, Any]] = [
+        {"event": "start", "session": "s", "at": "2026-01-01T10:00:00+00:00"},
+        {"event": "answer", "field": "a", "value": "1", "at": "2026-01-01T10:00:10+00:00"},
+        {"event": "answer", "field": "b", "value": "2", "at": "2026-01-01T10:00:20+00:00"},
+        {"event": "back", "field": "b", "at": "2026-01-01T10:00:30+00:00"},
+        {"event": "resume", "kept": 1, "at": "2026-01-01T11:00:00+00:00"},
+        {"event": "stopped", "reason": "SIGHUP", "at": "2026-01-01T11:00:05+00:00"},
+        {"event": "resume", "kept": 1, "at": "2026-01-01T12:00:00+00:00"},
+    ]
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    assert read_journal(path).undone() == events[2]
+    # A resume that dropped answers (the flow changed under the call) stands elsewhere.
+    with path.open("a") as handle:
+        handle.write(json.dumps({"event": "resume", "kept": 0, "at": "2026-01-02T09:00:00+00:00"}) + "\n")
+    assert read_journal(path).undone() is None

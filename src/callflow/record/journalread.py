@@ -115,7 +115,8 @@ class JournalRecord:
         return self._standing()[0]
 
     def undone(self) -> dict[str, Any] | None:
-        """The answer the last event undid, if the call stopped right after a back."""
+        """The answer the last back undid, if the call stopped right after it
+        (however many resumes, stops and notes came since)."""
         return self._standing()[1]
 
     def _standing(self) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -134,8 +135,11 @@ class JournalRecord:
                 standing[position:] = [changed_answer(event), *standing[position + 1 : position + 1 + kept]]
                 undone = None
             elif kind == "resume" and isinstance(event.get("kept"), int):
+                if event["kept"] < len(standing):
+                    undone = None  # answers were dropped (the flow changed): the call stands elsewhere
                 del standing[event["kept"] :]
-                undone = None
+                # A resume that kept every answer stands at the question the
+                # back returned to: its undone answer is still the one to offer.
         return standing, undone
 
     def notes(self) -> list[dict[str, Any]]:
