@@ -222,12 +222,11 @@ def d2_answer_files() -> Sequence[Path]:
 
 
 def marked_d2(folder: Path) -> Path:
-    """The D-2 flow with its ticket_number field marked as the ticket's number
-    (as the shipped flow is to be marked), in `folder`."""
+    """The D-2 flow, whose ticket_number field is marked as the ticket's
+    number, copied into `folder` (a test may change it there)."""
     text = D2.read_text(encoding="utf-8")
-    field = '  ticket_number:\n    prompt: "Ticket number (from the ticket receipt)"\n'
-    assert field in text
+    assert '    prompt: "Ticket number (from the ticket receipt)"\n    ticket_number: true\n' in text
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "anything-computers-intake.yaml"
-    path.write_text(text.replace(field, field + "    ticket_number: true\n"), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path

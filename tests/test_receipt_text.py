@@ -131,7 +131,9 @@ def test_the_ticket_number_leads_the_ticket_section_of_every_receipt(tmp_path: P
     assert "| Field | Value |\n|---|---|\n| Ticket number | T-1003 |\n| Priority | 2 Normal |" in markdown
     assert "Ticket number" in ran.stdout and "T-1003" in ran.stdout  # the summary on screen
     # A flow that marks none: no number, and nothing changes.
-    plain = cli("run", D2_ANSWERS.parents[2] / "flows" / "anything-computers-intake.yaml", "--answers", PAYG, "--json")
+    unmarked = tmp_path / "unmarked.yaml"
+    unmarked.write_text(flow.read_text(encoding="utf-8").replace("    ticket_number: true\n", ""), encoding="utf-8")
+    plain = cli("run", unmarked, "--answers", PAYG, "--json")
     assert json.loads(plain.stdout)["ticket"]["number"] is None
 
 
