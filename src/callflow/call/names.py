@@ -13,9 +13,9 @@ from callflow.flow.durations import format_duration
 from callflow.flow.evaluate import Environment, evaluate, holds
 from callflow.flow.evaluate import Value as ExprValue
 from callflow.flow.expressions import Expr
-from callflow.flow.fields import TypedConstant
+from callflow.flow.fixedvalues import fixed_value
 from callflow.flow.money import cents, format_money
-from callflow.flow.scalars import AMOUNT_NAMES, catalog_reference
+from callflow.flow.scalars import AMOUNT_NAMES
 
 if TYPE_CHECKING:
     from datetime import date
@@ -47,20 +47,12 @@ class Names(Environment):
         """A recorded value, constant, amount, today or catalog price/name; None if not known yet."""
         if name in self._values:
             return self._values[name]
-        constant = self.flow.constants.get(name)
-        if constant is not None:
-            return constant.value if isinstance(constant, TypedConstant) else constant
-        totals = self._walk.totals if self._walk is not None else self.totals
         if name in AMOUNT_NAMES:
+            totals = self._walk.totals if self._walk is not None else self.totals
             return cents(getattr(totals, name))
         if name == "agent":
             return self.agent
-        if name == "today":
-            return self.today.isoformat()
-        reference = catalog_reference(name)
-        if reference is not None and (item := self.flow.catalog.get(reference[0])) is not None:
-            return item.price if reference[1] == "price" else item.name
-        return None
+        return fixed_value(self.flow, name, self.today)
 
     def visits(self, node_id: str) -> int:
         return self._visits.get(node_id, 0)

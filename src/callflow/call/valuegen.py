@@ -28,10 +28,10 @@ from callflow.flow.dates import calendar_day
 from callflow.flow.durations import format_duration
 from callflow.flow.evaluate import Environment, EvaluationError, evaluate
 from callflow.flow.evaluate import Value as ExprValue
-from callflow.flow.fields import InputField, TypedConstant
+from callflow.flow.fields import InputField
+from callflow.flow.fixedvalues import fixed_value
 from callflow.flow.index import Confirmation, Question
 from callflow.flow.model import Flow
-from callflow.flow.scalars import catalog_reference
 from callflow.flow.steps import SetStep
 
 EXAMPLE_DATE = date(2026, 11, 23)
@@ -55,15 +55,7 @@ class _Fixed(Environment):
         self.today = today
 
     def value(self, name: str) -> ExprValue:
-        constant = self.flow.constants.get(name)
-        if constant is not None:
-            return constant.value if isinstance(constant, TypedConstant) else constant
-        if name == "today":
-            return self.today.isoformat()
-        reference = catalog_reference(name)
-        if reference is not None and (item := self.flow.catalog.get(reference[0])) is not None:
-            return item.price if reference[1] == "price" else item.name
-        return None
+        return fixed_value(self.flow, name, self.today)
 
 
 def _known_value(expr: conditions.Expr, env: _Fixed) -> Value | None:

@@ -63,7 +63,7 @@ class JournalRecord:
                 return date.fromisoformat(written)
             except ValueError:
                 pass
-        moment = _parse_time(self.start.get("at"))
+        moment = parse_time(self.start.get("at"))
         if moment is None:
             return None
         return moment.astimezone().date() if moment.tzinfo is not None else moment.date()
@@ -169,7 +169,7 @@ class JournalRecord:
         begin: datetime | None = None
         last: datetime | None = None
         for event in [self.start, *self.events]:
-            moment = _parse_time(event.get("at"))
+            moment = parse_time(event.get("at"))
             if event.get("event") in ("start", "resume"):
                 if begin is not None and last is not None:
                     total += max(0.0, (last - begin).total_seconds())
@@ -194,7 +194,8 @@ def changed_answer(event: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _parse_time(text: object) -> datetime | None:
+def parse_time(text: object) -> datetime | None:
+    """An event's `at` as a datetime; None if it is missing or not a time."""
     if not isinstance(text, str):
         return None
     try:

@@ -19,16 +19,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from callflow.record.journalread import parse_time
+
 MOVES = ("start", "resume", "answer", "back", "change")
 
 
-def _moment(text: object) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def node_seconds(events: Iterable[Mapping[str, Any]], now: datetime | None = None) -> dict[str, float]:
@@ -44,7 +39,7 @@ def node_seconds(events: Iterable[Mapping[str, Any]], now: datetime | None = Non
 
     for event in events:
         kind = event.get("event")
-        moment = _moment(event.get("at"))
+        moment = parse_time(event.get("at"))
         if kind in MOVES:
             if kind not in ("start", "resume"):
                 count(moment)

@@ -21,7 +21,7 @@ from callflow.call.values import Value as CallValue
 from callflow.call.values import parse_answer
 from callflow.flow import expressions as conditions
 from callflow.flow.evaluate import Environment, EvaluationError, Value, evaluate, truthy
-from callflow.flow.fields import TypedConstant
+from callflow.flow.fixedvalues import fixed_value
 from callflow.flow.index import FlowIndex
 from callflow.flow.invoicesteps import CreditStep, ItemRef, ItemStep, PastDueStep, PaymentStep, RefundStep, TimeStep
 from callflow.flow.model import Flow
@@ -96,15 +96,7 @@ class _Known(Environment):
             return None if found is UNKNOWN else found  # type: ignore[return-value]
         if name in AMOUNT_NAMES:
             return cents(self.amount(name)) if self.amounts_known else None
-        constant = self.flow.constants.get(name)
-        if constant is not None:
-            return constant.value if isinstance(constant, TypedConstant) else constant
-        if name == "today":
-            return self.today.isoformat()
-        reference = catalog_reference(name)
-        if reference is not None and (item := self.flow.catalog.get(reference[0])) is not None:
-            return item.price if reference[1] == "price" else item.name
-        return None
+        return fixed_value(self.flow, name, self.today)
 
     def visits(self, node_id: str) -> int:
         return self.visited[node_id]
