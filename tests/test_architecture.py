@@ -1,6 +1,6 @@
 """The folders are the layers, and the arrows point inward.
 
-flow <- lint <- call <- record <- testing <- terminal <- commands <- cli: a
+flow <- lint <- call <- record <- testing <- terminal <- editor <- commands <- cli: a
 package may import the ones below it, never one above; only the terminal
 front end and the commands import the terminal libraries.
 """
@@ -15,7 +15,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "callflow"
 UI = {"questionary", "prompt_toolkit", "rich", "typer"}
 # Lowest first; each may import itself and those before it.
-LAYERS = ["flow", "lint", "call", "record", "testing", "terminal", "commands"]
+LAYERS = ["flow", "lint", "call", "record", "testing", "terminal", "editor", "commands"]
 # The package root: the version, `python -m callflow` and the typer app on top.
 TOP = {"__init__", "__main__", "cli"}
 MAX_LINES = 400

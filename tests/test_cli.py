@@ -54,3 +54,15 @@ def test_every_command_has_help(name: str) -> None:
 def test_unknown_option_is_a_usage_error() -> None:
     result = runner.invoke(app, ["run", "--no-such-option"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["lint", "--help"]])
+def test_the_language_server_is_imported_only_by_callflow_lsp(argv: list[str]) -> None:
+    code = (
+        "import sys\nfrom callflow.cli import app\n"
+        f"try:\n    app({argv!r})\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs')"
+        " or m.startswith('callflow.editor')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

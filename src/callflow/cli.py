@@ -11,6 +11,7 @@ import typer
 from callflow import __version__
 from callflow.commands import graph as graph_command
 from callflow.commands import lint as lint_command
+from callflow.commands import lsp as lsp_command
 from callflow.commands import paths as paths_command
 from callflow.commands import rehearse as rehearse_command
 from callflow.commands import resume as resume_command
@@ -61,6 +62,7 @@ app.command(name="test", help=test_command.HELP)(test_command.test)
 app.command(name="paths", help=paths_command.HELP)(paths_command.paths)
 app.command(name="walk", help=walk_command.HELP)(walk_command.walk)
 app.command(name="rehearse", help=rehearse_command.HELP)(rehearse_command.rehearse)
+app.command(name="lsp", help=lsp_command.HELP)(lsp_command.lsp)
 
 
 def main() -> None:
