@@ -48,6 +48,7 @@ class FlowServer(LanguageServer):
         self.project = Project(self.read)
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callflow-lint")
         self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.changed: dict[str, float] = {}  # when each document last changed (loop time)
         self.running: set[str] = set()
         self.dirty: set[str] = set()
         self.published: dict[str, list[Shown]] = {}
@@ -83,10 +84,19 @@ class FlowServer(LanguageServer):
     # -- diagnostics ----------------------------------------------------------------
 
     def schedule(self, uri: str, delay: float) -> None:
+        """Lint a document soon: at once after a pause in typing (the leading
+        edge), else once the keystrokes stop for `delay` seconds (the trailing
+        edge); changes typed while a lint runs are coalesced into one more."""
         loop = asyncio.get_running_loop()
+        now = loop.time()
+        last, self.changed[uri] = self.changed.get(uri), now
         timer = self.timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
+        quiet = last is None or now - last >= delay
+        if quiet and timer is None and uri not in self.running:
+            self.start_lint(uri)
+            return
         self.timers[uri] = loop.call_later(delay, self.start_lint, uri)
 
     def start_lint(self, uri: str) -> None:
@@ -192,8 +202,15 @@ def build_server(debounce: float = DEFAULT_DEBOUNCE, version: str = "") -> FlowS
 
 def serve(debounce: float = DEFAULT_DEBOUNCE, version: str = "") -> None:
     """Run the language server on stdin and stdout until the client exits."""
+    import gc
+
     logging.basicConfig(level=logging.WARNING, format="callflow lsp: %(message)s")
-    build_server(debounce, version).start_io()
+    server = build_server(debounce, version)
+    # What was imported lives as long as the server: keep it out of the
+    # collector's passes, which would otherwise walk it on every full pass.
+    gc.collect()
+    gc.freeze()
+    server.start_io()
 
 
 RENAMEABLE = {
