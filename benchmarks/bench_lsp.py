@@ -78,7 +78,7 @@ async def measure(client: Client, uri: str, text: str, changes: int) -> tuple[li
         end = len(lines[target])
         broken = i % 2 == 0
         change = lsp.TextDocumentContentChangePartial(
-            range=lsp.Range(lsp.Position(target, end if broken else end - 1), lsp.Position(target, end if broken else end)),
+            range=lsp.Range(lsp.Position(target, end if broken else end - 1), lsp.Position(target, end)),
             text="X" if broken else "",
         )
         breaking.append(await _timed(client, uri, version, change))
