@@ -9,6 +9,7 @@ import sys
 import typer
 
 from callflow import __version__
+from callflow.commands import diff as diff_command
 from callflow.commands import graph as graph_command
 from callflow.commands import lint as lint_command
 from callflow.commands import lsp as lsp_command
@@ -63,6 +64,7 @@ app.command(name="paths", help=paths_command.HELP)(paths_command.paths)
 app.command(name="walk", help=walk_command.HELP)(walk_command.walk)
 app.command(name="rehearse", help=rehearse_command.HELP)(rehearse_command.rehearse)
 app.command(name="lsp", help=lsp_command.HELP)(lsp_command.lsp)
+app.command(name="diff", help=diff_command.HELP)(diff_command.diff)
 
 
 def main() -> None:
