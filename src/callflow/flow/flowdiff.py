@@ -241,8 +241,8 @@ def _routes(node_id: str, old: Node, new: Node) -> Iterator[Change]:
             text = f"{node_id} route {what}: " + (f"{gone} → now {came}" if gone and came else (gone or came or ""))
             yield Change("route", node_id, text, gone, came)
         return
-    before, after = _way(old), _way(new)
-    yield Change("route", node_id, f"{node_id} goes on differently: {before} → now {after}", before, after)
+    way_before, way_after = _way(old), _way(new)
+    yield Change("route", node_id, f"{node_id} goes on differently: {way_before} → now {way_after}", way_before, way_after)
 
 
 def _steps(node_id: str, old: list[Any], new: list[Any]) -> Iterator[Change]:
