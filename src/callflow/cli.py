@@ -12,7 +12,9 @@ from callflow import __version__
 from callflow.commands import diff as diff_command
 from callflow.commands import graph as graph_command
 from callflow.commands import lint as lint_command
+from callflow.commands import listflows as list_command
 from callflow.commands import lsp as lsp_command
+from callflow.commands import new as new_command
 from callflow.commands import paths as paths_command
 from callflow.commands import rehearse as rehearse_command
 from callflow.commands import resume as resume_command
@@ -65,6 +67,8 @@ app.command(name="walk", help=walk_command.HELP)(walk_command.walk)
 app.command(name="rehearse", help=rehearse_command.HELP)(rehearse_command.rehearse)
 app.command(name="lsp", help=lsp_command.HELP)(lsp_command.lsp)
 app.command(name="diff", help=diff_command.HELP)(diff_command.diff)
+app.command(name="new", help=new_command.HELP)(new_command.new)
+app.command(name="list", help=list_command.HELP)(list_command.list_flows)
 
 
 def main() -> None:

@@ -39,8 +39,14 @@ a resume on another day computes the same dates.
 
 def run(
     flow: Annotated[
-        Path, typer.Argument(help="The flow file (YAML), e.g. flows/anything-computers-intake.yaml.", show_default=False)
-    ],
+        Path | None,
+        typer.Argument(
+            metavar="[FLOW]",
+            help="The flow file (YAML), e.g. flows/anything-computers-intake.yaml; "
+            "in a terminal, left out: pick one of ./flows.",
+            show_default=False,
+        ),
+    ] = None,
     agent: Agent = None,
     answers: Annotated[
         Path | None, typer.Option("--answers", help="Take the answers from this YAML file instead of prompting.")
@@ -57,6 +63,12 @@ def run(
     ] = None,
     as_json: AsJson = False,
 ) -> None:
+    if flow is None:
+        if answers is not None:
+            fail("callflow run: --answers needs the FLOW its answers walk: callflow run FLOW --answers FILE", ExitCode.USAGE)
+        from callflow.commands._pick import pick_flow
+
+        flow = pick_flow("run")
     with user_errors():
         if answers is not None:
             _run_scripted(flow, answers, agent, sessions_dir, receipts_dir, bool(save), as_json)
