@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# The checkout under test is this one, whichever virtualenv runs the tests (a
+# worktree run with the main checkout's venv would import the main sources);
+# the subprocesses the tests start (python -m callflow, the callflow script)
+# inherit the same path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [sys.path[0], os.environ.get("PYTHONPATH", "")]))
 
 # The flow cache of the test run is its own, never the user's ~/.cache; the
 # subprocesses the tests start inherit it.
