@@ -72,11 +72,14 @@ def test_text_format_is_one_line_per_problem_sorted_with_a_summary(tmp_path: Pat
     assert result.stderr.strip() == "Found 1 error and 1 warning in 1 file."
 
 
-def test_json_format_is_a_list_of_objects(tmp_path: Path) -> None:
+def test_json_format_is_the_diagnostics_with_a_format_version(tmp_path: Path) -> None:
     path = write(tmp_path, "broken.yaml", BROKEN)
     result = lint("--format", "json", path)
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == [
+    data = json.loads(result.stdout)
+    assert (data["format"], data["format_version"]) == ("callflow-lint", 1)
+    assert lint("--json", path).stdout == result.stdout
+    assert data["diagnostics"] == [
         {
             "path": str(path),
             "line": 6,
@@ -96,7 +99,7 @@ def test_json_format_is_a_list_of_objects(tmp_path: Path) -> None:
     ]
     clean = write(tmp_path, "clean.yaml", CLEAN)
     result = lint("-f", "json", clean)
-    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+    assert (result.exit_code, json.loads(result.stdout)["diagnostics"]) == (0, [])
 
 
 def test_github_format_is_workflow_annotations(tmp_path: Path) -> None:
@@ -201,9 +204,37 @@ def test_a_dangling_link_cannot_be_read_and_exits_3(tmp_path: Path) -> None:
     assert f"{link}:1:1: CF006 error: a link to a file that does not exist" in result.stdout
 
 
-def test_an_unknown_format_or_no_path_is_a_usage_error(tmp_path: Path) -> None:
+def test_an_unknown_format_or_no_path_without_a_flows_folder_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert lint("--format", "xml", write(tmp_path, "clean.yaml", CLEAN)).exit_code == 2
-    assert lint().exit_code == 2
+    monkeypatch.chdir(tmp_path)
+    result = lint()
+    assert result.exit_code == 2
+    assert "no flows/ folder" in result.stderr
+
+
+def test_no_path_lints_the_flows_folder_like_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "flows").mkdir()
+    write(tmp_path / "flows", "broken.yaml", BROKEN)
+    monkeypatch.chdir(tmp_path)
+    result = lint("--format", "json")
+    assert result.exit_code == 1
+    assert {d["path"] for d in json.loads(result.stdout)["diagnostics"]} == {os.path.join("flows", "broken.yaml")}
+
+
+def test_dash_lints_the_flow_on_standard_input_as_stdin(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", "-", "--format", "json"], input=BROKEN)
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [(d["path"], d["line"], d["col"], d["code"]) for d in found] == [
+        ("<stdin>", 6, 11, "CF102"),
+        ("<stdin>", 7, 3, "CF103"),
+    ]
+    assert runner.invoke(app, ["lint", "-"], input=CLEAN).exit_code == 0
+    mixed = runner.invoke(app, ["lint", "-", str(write(tmp_path, "clean.yaml", CLEAN))], input=CLEAN)
+    assert mixed.exit_code == 2
+    assert "alone" in mixed.stderr
 
 
 def test_help_documents_the_formats_and_exit_codes() -> None:

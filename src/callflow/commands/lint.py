@@ -7,6 +7,7 @@ are imported when the command runs.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from callflow.commands._common import fail
+from callflow.commands._common import complete_path, fail
+from callflow.commands._stdin import STDIN
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -23,8 +25,9 @@ if TYPE_CHECKING:
 
 HELP = """Check flow files like a compiler: every problem, where it is, under a stable code.
 
-PATH is a flow file or a folder; folders are searched for *.yaml and *.yml
-files (hidden folders and <flow>.scenarios folders are skipped). Every
+PATH is a flow file or a folder (default: flows/), or - for a flow read from
+standard input (reported as <stdin>); folders are searched for *.yaml and
+*.yml files (hidden folders and <flow>.scenarios folders are skipped). Every
 problem of every file is reported, sorted by file, line and column, one per
 line:
 
@@ -48,14 +51,26 @@ class OutputFormat(str, Enum):
     github = "github"
 
 
+FORMAT_VERSION = 1
+
+
 def lint(
-    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Flow files, or folders holding flows.")],
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Flow files, folders holding flows, or - for standard input (default: flows/).",
+            autocompletion=complete_path,
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option(
             "--format",
             "-f",
-            help="text: path:line:col: CODE severity: message; json: a list of objects; "
+            help="text: path:line:col: CODE severity: message; json: the diagnostics with a format version "
+            "(docs/json-output.md); "
             "github: workflow-command annotations for GitHub Actions.",
             case_sensitive=False,
         ),
@@ -67,8 +82,20 @@ def lint(
             "--ignore", metavar="CODES", help="Leave out these codes, e.g. --ignore CF212,CF215 (repeatable)."
         ),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
 ) -> None:
+    from callflow.commands._progress import progress
     from callflow.lint.runner import lint_paths
+
+    if as_json:
+        output_format = OutputFormat.json
+    if not paths:
+        if not os.path.isdir("flows"):
+            fail(
+                "callflow lint: there is no flows/ folder here; give the flow files or folders to lint",
+                ExitCode.USAGE,
+            )
+        paths = ["flows"]
 
     skipped = _codes(ignore or [])
     unknown = sorted(code for code in skipped if code not in _known_codes()) if skipped else []
@@ -77,11 +104,35 @@ def lint(
             f"callflow lint: unknown code {', '.join(unknown)} in --ignore (the codes are listed in docs/lint-rules.md)",
             ExitCode.USAGE,
         )
-    report = lint_paths(paths, ignore=skipped)
+    if STDIN in paths:
+        report = _lint_stdin(paths, skipped)
+    else:
+        with progress("Linting", None) as advance:
+            report = lint_paths(paths, ignore=skipped, on_file=lambda path, total: advance(path, total))
     sys.stdout.write(render(report.diagnostics, output_format.value))
     if output_format is OutputFormat.text:
         _summary(report)
     raise typer.Exit(int(exit_code(report, strict=strict)))
+
+
+def _lint_stdin(paths: list[str], skipped: set[str]) -> LintReport:
+    """`callflow lint -`: the flow on standard input (alone)."""
+    from callflow.commands._stdin import STDIN_NAME, read_stdin
+    from callflow.editor.checking import lint_text
+    from callflow.flow.errors import FlowLoadError
+    from callflow.lint.runner import LintReport
+
+    if paths != [STDIN]:
+        fail("callflow lint: '-' (standard input) is linted alone; lint the other paths in another run", ExitCode.USAGE)
+    report = LintReport()
+    report.files.append(STDIN_NAME)
+    try:
+        text = read_stdin("a flow")
+    except FlowLoadError as exc:
+        report.diagnostics = list(exc.diagnostics)
+        return report
+    report.diagnostics = sorted(d for d in lint_text(text, STDIN_NAME) if d.code not in skipped)
+    return report
 
 
 def _known_codes() -> set[str]:
@@ -107,7 +158,8 @@ def exit_code(report: LintReport, *, strict: bool) -> ExitCode:
 def render(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
     """The diagnostics as text lines, a JSON list, or GitHub annotations."""
     if output_format == "json":
-        return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+        data = {"format": "callflow-lint", "format_version": FORMAT_VERSION, "diagnostics": [d.as_dict() for d in diagnostics]}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if output_format == "github":
         return "".join(github_annotation(d) + "\n" for d in diagnostics)
     return "".join(f"{d}\n" for d in diagnostics)

@@ -68,19 +68,25 @@ class LintReport:
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
 
-def lint_paths(paths: Sequence[str], *, ignore: Iterable[str] = ()) -> LintReport:
-    """Lint flow files and every flow file below folders."""
+def lint_paths(
+    paths: Sequence[str], *, ignore: Iterable[str] = (), on_file: Callable[[str, int], None] | None = None
+) -> LintReport:
+    """Lint flow files and every flow file below folders; `on_file(path, total)`
+    is told of each file linted (for a progress display)."""
     report = LintReport()
     skip = frozenset(ignore)
     seen: set[str] = set()
     found: list[Diagnostic] = []
-    for path in flow_files(paths, report):
+    files = flow_files(paths, report)
+    for path in files:
         key = os.path.realpath(path)
         if key in seen:
             continue
         seen.add(key)
         report.files.append(path)
         found.extend(lint_file(path, report))
+        if on_file is not None:
+            on_file(path, len(files))
     found.extend(report.diagnostics)  # paths that could not be read
     # A library is linted alone and with every flow that uses it: a problem
     # written in it is one problem, however many files see it.
