@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import user_errors
+from callflow.commands._common import complete_path, fail, user_errors
+from callflow.commands._stdin import STDIN
+from callflow.flow.errors import CallflowError, ExitCode
 
 if TYPE_CHECKING:
     from callflow.call.engine import Session
@@ -31,11 +33,17 @@ call (*.json), or a session journal (sessions/journal/*.jsonl), which is
 replayed up to where the call stands.
 
     callflow graph flows/x.yaml > x.mmd
-    callflow graph flows/x.yaml --format dot | dot -Tsvg > x.svg
+    callflow graph flows/x.yaml --format svg -o x.svg     # needs Graphviz (dot)
+    cat flows/x.yaml | callflow graph - --format dot
+
+--format svg and png run Graphviz's `dot` (install the graphviz package);
+png is written with -o FILE, or to standard output when it is not a terminal.
+FLOW may be - for a flow read from standard input.
 """
 
 EXIT_CODES = (
-    "Exit codes: 0 done; 2 usage; 3 the flow or the --highlight file cannot be read or is invalid; "
+    "Exit codes: 0 done; 2 usage, or --format svg/png without Graphviz's dot installed; "
+    "3 the flow or the --highlight file cannot be read or is invalid, or dot failed; "
     "4 the answers do not walk the flow."
 )
 
@@ -43,14 +51,27 @@ EXIT_CODES = (
 class GraphFormat(str, Enum):
     mermaid = "mermaid"
     dot = "dot"
+    svg = "svg"
+    png = "png"
 
 
 def graph(
-    flow: Annotated[Path, typer.Argument(metavar="FLOW", help="The flow file (YAML).")],
+    flow: Annotated[
+        Path,
+        typer.Argument(metavar="FLOW", help="The flow file (YAML), or - for standard input.", autocompletion=complete_path),
+    ],
     output_format: Annotated[
         GraphFormat,
-        typer.Option("--format", "-f", help="mermaid (for Markdown) or dot (for Graphviz).", case_sensitive=False),
+        typer.Option(
+            "--format",
+            "-f",
+            help="mermaid (for Markdown), dot (Graphviz's language), or svg / png (drawn by Graphviz's dot).",
+            case_sensitive=False,
+        ),
     ] = GraphFormat.mermaid,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the picture to FILE instead of stdout.")
+    ] = None,
     highlight: Annotated[
         Path | None,
         typer.Option(
@@ -60,11 +81,21 @@ def graph(
         ),
     ] = None,
 ) -> None:
+    drawn_by_dot = output_format in (GraphFormat.svg, GraphFormat.png)
+    if drawn_by_dot:
+        _require_dot(output_format.value)
+    if output_format is GraphFormat.png and output is None and sys.stdout.isatty():
+        fail("callflow graph --format png: a PNG is not for the terminal: write it with -o FILE.png, or redirect stdout", ExitCode.USAGE)
     with user_errors():
         from callflow.flow.diagram import dot, mermaid
-        from callflow.flow.loadedflow import load_flow
+        from callflow.flow.loadedflow import flow_from_text, load_flow
 
-        loaded = load_flow(str(flow))
+        if str(flow) == STDIN:
+            from callflow.commands._stdin import STDIN_NAME, read_stdin
+
+            loaded = flow_from_text(read_stdin("a flow"), STDIN_NAME)
+        else:
+            loaded = load_flow(str(flow))
         walked = None
         if highlight is not None:
             walked, path = walked_path(loaded, highlight)
@@ -74,7 +105,42 @@ def graph(
         render = mermaid if output_format is GraphFormat.mermaid else dot
         # Procedures are drawn once each, as written, with the calls to them.
         drawn = picture_of(loaded.written, loaded.procedures) if loaded.procedures else loaded.written
-        sys.stdout.write(render(drawn, walked))
+        text = render(drawn, walked)
+        data = _run_dot(text, output_format.value) if drawn_by_dot else text.encode("utf-8")
+        if output is not None:
+            try:
+                output.write_bytes(data)
+            except OSError as exc:
+                fail(f"callflow graph: cannot write {output}: {exc.strerror}", ExitCode.LOAD)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+
+
+def _require_dot(kind: str) -> None:
+    import shutil
+
+    if shutil.which("dot") is None:
+        fail(
+            f"callflow graph --format {kind}: Graphviz's dot program is not installed (or not on PATH). "
+            "Install the graphviz package (apt-get install graphviz, dnf install graphviz, brew install graphviz), "
+            "or use --format dot or mermaid",
+            ExitCode.USAGE,
+        )
+
+
+def _run_dot(text: str, kind: str) -> bytes:
+    import subprocess
+
+    try:
+        done = subprocess.run(["dot", f"-T{kind}"], input=text.encode("utf-8"), capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CallflowError(f"callflow graph: Graphviz's dot could not draw the flow: {exc}") from None
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise CallflowError(f"callflow graph: Graphviz's dot failed: {why[-1] if why else 'exit ' + str(done.returncode)}")
+    return done.stdout
 
 
 def walked_path(loaded: LoadedFlow, source: Path) -> tuple[Walked, list[str]]:
