@@ -169,3 +169,13 @@ def test_unknown_keys_wrong_values_and_two_step_kinds_are_refused(validator: Dra
     assert errors(validator, {"id": "t", "start": "A", "nodes": {"A": {"end": "x"}}}) == [
         ": 'title' is a required property"
     ]
+
+
+def test_every_schema_has_an_id_naming_its_committed_file() -> None:
+    for option, name in (([], "flow"), (["--library"], "library"), (["--scenario"], "scenario")):
+        printed = json.loads(CliRunner().invoke(app, ["schema", *option]).stdout)
+        committed = json.loads((ROOT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert printed["$id"] == committed["$id"]
+        assert re.fullmatch(rf"https://[^\s#]+/schema/{name}\.schema\.json", printed["$id"]), printed["$id"]
+        # The id is a URI a validator accepts as the schema's base.
+        Draft202012Validator.check_schema(printed)

@@ -30,6 +30,9 @@ kept in schema/library.schema.json.
 """
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# Each schema's $id: where the repository keeps it (the README's placeholder
+# for where callflow is hosted; change it with the README's).
+SCHEMA_ID_BASE = "https://git.example.org/tools/callflow/schema/"
 
 # What pydantic accepts as text for the types the YAML loader leaves as text
 # (it keeps every scalar as written), so that `required: yes`, `price: "35.00"`
@@ -68,6 +71,7 @@ def flow_schema() -> dict[str, Any]:
 
     return json_schema(
         Flow,
+        name="flow",
         title="callflow flow",
         description="A call script for callflow: a YAML decision graph of nodes (docs/flow-format.md).",
     )
@@ -78,6 +82,7 @@ def library_schema() -> dict[str, Any]:
 
     return json_schema(
         Library,
+        name="library",
         title="callflow library",
         description="Procedures that flows share with `uses:`, and what they need (docs/flow-format.md, Procedures).",
     )
@@ -88,12 +93,13 @@ def scenario_schema() -> dict[str, Any]:
 
     return json_schema(
         Scenario,
+        name="scenario",
         title="callflow scenario",
         description="A scenario for callflow: one whole call and what it must produce (docs/scenarios.md).",
     )
 
 
-def json_schema(model: type, *, title: str, description: str) -> dict[str, Any]:
+def json_schema(model: type, *, name: str, title: str, description: str) -> dict[str, Any]:
     """The validation JSON Schema of one of callflow's file models."""
     from callflow.flow.loader import KEY_OF_FIELD, adapter
 
@@ -103,7 +109,13 @@ def json_schema(model: type, *, title: str, description: str) -> dict[str, Any]:
     _rename_keys(generated, KEY_OF_FIELD)
     generated.pop("title", None)
     generated.pop("description", None)
-    return {"$schema": DRAFT, "title": title, "description": description, **generated}
+    return {
+        "$schema": DRAFT,
+        "$id": f"{SCHEMA_ID_BASE}{name}.schema.json",
+        "title": title,
+        "description": description,
+        **generated,
+    }
 
 
 def _rename_keys(node: Any, renames: dict[str, str]) -> None:
