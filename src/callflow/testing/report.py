@@ -19,6 +19,7 @@ from callflow.testing.scenario import scenarios_folder_of
 from callflow.testing.scenariorun import ERROR, FAILED, PASSED, ScenarioResult
 from callflow.testing.suite import SuiteResult
 
+FORMAT_VERSION = 1
 INDENT = "      "
 _LABELS = {PASSED: ("PASS ", "bold green"), FAILED: ("FAIL ", "bold red"), ERROR: ("ERROR", "bold magenta")}
 
@@ -82,6 +83,8 @@ def _folder(flow_path: str) -> str:
 
 def suite_json(suite: SuiteResult, *, coverage: bool, fail_under: float | None) -> str:
     data: dict[str, Any] = {
+        "format": "callflow-test",
+        "format_version": FORMAT_VERSION,
         "passed": suite.passed,
         "failed": suite.failed,
         "errors": suite.errors,
@@ -100,7 +103,9 @@ def _problem_text(result: ScenarioResult) -> str:
 
 
 def suite_junit(suite: SuiteResult, *, coverage: bool, fail_under: float | None) -> str:
-    """JUnit XML: a <testsuite> per flow, a <testcase> per scenario."""
+    """JUnit XML: a <testsuite> per flow, a <testcase> per scenario, in the
+    junit-10.xsd dialect pytest writes (xunit2): a testcase carries only
+    classname, name and time, so its scenario file is its <system-out>."""
     groups: dict[str, list[ScenarioResult]] = {}
     for result in suite.results:
         groups.setdefault(result.flow_id or result.flow_path or "callflow", []).append(result)
@@ -125,6 +130,9 @@ def suite_junit(suite: SuiteResult, *, coverage: bool, fail_under: float | None)
             skipped="0",
             time=f"{sum(r.seconds for r in results):.3f}",
         )
+        flow_path = next((r.flow_path for r in results if r.flow_path), None)
+        if flow_path:
+            element.set("file", flow_path)
         flow_coverage = next((c for c in suite.coverages if c.flow_id == name), None)
         if coverage and flow_coverage is not None:
             properties = ET.SubElement(element, "properties")
@@ -137,7 +145,6 @@ def suite_junit(suite: SuiteResult, *, coverage: bool, fail_under: float | None)
                 "testcase",
                 classname=name,
                 name=result.name or result.path,
-                file=result.path,
                 time=f"{result.seconds:.3f}",
             )
             if result.status == FAILED:
@@ -148,5 +155,6 @@ def suite_junit(suite: SuiteResult, *, coverage: bool, fail_under: float | None)
             elif result.status == ERROR:
                 error = ET.SubElement(case, "error", message=result.errors[0] if result.errors else "error", type="load")
                 error.text = "\n".join(result.errors)
+            ET.SubElement(case, "system-out").text = f"scenario: {result.path}"
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
