@@ -25,7 +25,8 @@ def listed(sessions: Path, *args: str) -> list[dict[str, object]]:
     result = cli("sessions", "list", "--json", "--sessions-dir", sessions, *args)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["format"] == 1
+    assert (data["format"], data["format_version"]) == ("callflow-sessions", 1)
+    assert cli("sessions", "list", "--format", "json", "--sessions-dir", sessions, *args).stdout == result.stdout
     return data["sessions"]  # type: ignore[no-any-return]
 
 

@@ -45,7 +45,7 @@ def listed(sessions: Path, *args: str) -> list[dict[str, object]]:
     result = cli("sessions", "list", "--format", "json", "--sessions-dir", sessions, *args)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["format"] == 1
+    assert (data["format"], data["format_version"]) == ("callflow-sessions", 1)
     return data["sessions"]  # type: ignore[no-any-return]
 
 

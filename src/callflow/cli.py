@@ -35,7 +35,9 @@ app = typer.Typer(
     help="Follow a call script live, step by step, and end with the ticket and invoice summary.\n\n"
     + EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion: commands, options and flow paths
+    # complete in bash, zsh, fish and PowerShell (docs/editors.md).
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -49,7 +51,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        False, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Follow a call script live and end with the ticket and invoice summary."""

@@ -215,6 +215,11 @@ def _today(data: dict[Any, Any], problem: Any, loc_prefix: Sequence[Any]) -> dat
 def load_answers(path: str) -> AnswerSet:
     """Read an answers file; raises FlowLoadError with file:line:col."""
     data, text = load_data(path)
+    return answers_from_data(data, text, path)
+
+
+def answers_from_data(data: Any, text: str, path: str) -> AnswerSet:
+    """An answers document already read as YAML data (from a file, or stdin)."""
     if isinstance(data, dict):
         for key in data:
             if key not in ANSWERS_KEYS:

@@ -6,6 +6,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
 import typer
@@ -29,6 +31,52 @@ TodayOption = Annotated[
 
 def day_of(value: datetime | None, default: date) -> date:
     return value.date() if value is not None else default
+
+
+def complete_path(incomplete: str) -> list[str]:
+    """Shell completion of a file argument: folders, and YAML files (flows,
+    answers, scenarios) whose path starts with what is typed."""
+    import os
+
+    folder, slash, stem = incomplete.rpartition("/")
+    base = folder + slash
+    try:
+        entries = sorted(os.scandir(folder or "."), key=lambda e: e.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(stem) or (name.startswith(".") and not stem.startswith(".")):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            found.append(base + name + "/")
+        elif name.endswith((".yaml", ".yml", ".json", ".jsonl")):
+            found.append(base + name)
+    return found[:500]
+
+
+class TextOrJson(str, Enum):
+    """--format of a command whose machine output is JSON (docs/json-output.md)."""
+
+    text = "text"
+    json = "json"
+
+
+# The one spelling of machine output is --format json; --json stays as its alias.
+FormatOption = Annotated[
+    TextOrJson,
+    typer.Option("--format", "-f", help="text, or json (docs/json-output.md).", case_sensitive=False),
+]
+JsonAlias = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
+FlowArgument = Annotated[
+    Path,
+    typer.Argument(metavar="FLOW", help="The flow file (YAML).", autocompletion=complete_path, show_default=False),
+]
 
 
 def fail(message: str | list[str], code: ExitCode) -> NoReturn:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import fail
+from callflow.commands._common import TextOrJson, fail
 from callflow.flow.errors import CallflowError, ExitCode
 
 if TYPE_CHECKING:
@@ -48,7 +48,16 @@ MovedFlow = Annotated[
     Path | None,
     typer.Option("--flow", help="The flow file, if it is no longer where the call started.", show_default=False),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")]
+AsJson = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
+CallFormat = Annotated[
+    TextOrJson,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text, or json: the receipt on stdout, the call shown on stderr (docs/json-output.md).",
+        case_sensitive=False,
+    ),
+]
 
 
 def require_terminal(command: str) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import fail, user_errors
+from callflow.commands._common import complete_path, fail, user_errors
 from callflow.flow.errors import CallflowError, ExitCode
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ class DiffFormat(str, Enum):
 
 def diff(
     files: Annotated[
-        list[str], typer.Argument(metavar="OLD NEW | FLOW", help="Two flow files, or one with --rev.", show_default=False)
+        list[str], typer.Argument(
+            metavar="OLD NEW | FLOW", help="Two flow files, or one with --rev.", autocompletion=complete_path, show_default=False
+        )
     ],
     rev: Annotated[
         str | None, typer.Option("--rev", metavar="GIT_REV", help="Compare FLOW with its version at this git revision.")

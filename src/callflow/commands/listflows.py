@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from callflow.commands._common import fail
+from callflow.commands._common import complete_path, fail
 from callflow.flow.errors import ExitCode
 
 FORMAT_VERSION = 1
@@ -31,7 +31,9 @@ class ListFormat(str, Enum):
 
 def list_flows(
     folders: Annotated[
-        list[Path] | None, typer.Argument(metavar="[DIR]...", help="Folders or flow files (default: flows/).", show_default=False)
+        list[Path] | None, typer.Argument(
+            metavar="[DIR]...", help="Folders or flow files (default: flows/).", autocompletion=complete_path, show_default=False
+        )
     ] = None,
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="text, or json (docs/json-output.md).", case_sensitive=False)

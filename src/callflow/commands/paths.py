@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from callflow.commands._common import TodayOption, day_of, user_errors
+from callflow.commands._common import FlowArgument, JsonAlias, TodayOption, day_of, user_errors
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -46,13 +46,16 @@ these as errors); 3 the flow cannot be loaded.
 """
 
 
+FORMAT_VERSION = 1
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
 
 
 def paths(
-    flow: Annotated[Path, typer.Argument(help="The flow file (YAML).", show_default=False)],
+    flow: FlowArgument,
     limit: Annotated[int, typer.Option("--limit", min=1, help="List at most this many routes.")] = 1000,
     scaffold: Annotated[
         Path | None,
@@ -65,9 +68,14 @@ def paths(
         bool,
         typer.Option("--infeasible", help="Also list (and scaffold) the routes no answers take."),
     ] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, or json (docs/json-output.md).", case_sensitive=False)
+    ] = OutputFormat.text,
+    as_json: JsonAlias = False,
     today: TodayOption = None,
 ) -> None:
+    if as_json:
+        output_format = OutputFormat.json
     with user_errors():
         from callflow.call.valuegen import WALK_TODAY
         from callflow.flow.loadedflow import load_flow
@@ -80,7 +88,8 @@ def paths(
         if scaffold is not None:
             _write(scaffold, report.numbers, report.founds, loaded, day_of(today, WALK_TODAY))
         elif output_format is OutputFormat.json:
-            sys.stdout.write(json.dumps(route_data(report), indent=2, ensure_ascii=False) + "\n")
+            data = {"format": "callflow-paths", "format_version": FORMAT_VERSION, **route_data(report)}
+            sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         else:
             for line in route_lines(report):
                 print(line)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from callflow.commands._common import fail, user_errors
+from callflow.commands._common import complete_path, fail, user_errors
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -53,7 +53,9 @@ class _Stop(Exception):
 
 
 def rehearse(
-    scenario: Annotated[Path, typer.Argument(help="The scenario file (YAML).", show_default=False)],
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="The scenario file (YAML).", autocompletion=complete_path, show_default=False)
+    ],
     quiz: Annotated[bool, typer.Option("--quiz", help="The trainee answers; compare with the scenario.")] = False,
     speed: Annotated[
         float | None,

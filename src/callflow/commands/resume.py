@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import fail, user_errors
-from callflow.commands._live import Agent, AsJson, MovedFlow, ReceiptsDir, SessionsDir
+from callflow.commands._common import TextOrJson, fail, user_errors
+from callflow.commands._live import Agent, AsJson, CallFormat, MovedFlow, ReceiptsDir, SessionsDir
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -54,11 +54,11 @@ def resume(
     session_id: Annotated[
         str | None,
         typer.Argument(
-            help="The session id, or its start or end (default: the newest unfinished).", show_default=False
+            metavar="[SESSION]", help="The session id, or its start or end (default: the newest unfinished).", show_default=False
         ),
     ] = None,
     answers: Annotated[
-        Path | None, typer.Option("--answers", help="Take the answers still to come from this YAML file.")
+        Path | None, typer.Option("--answers", help="Take the answers still to come from this YAML file (- : standard input).")
     ] = None,
     sessions_dir: SessionsDir = Path("sessions"),
     receipts_dir: ReceiptsDir = None,
@@ -67,10 +67,11 @@ def resume(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Go on without asking when the flow changed or answers no longer fit.")
     ] = False,
+    output_format: CallFormat = TextOrJson.text,
     as_json: AsJson = False,
 ) -> None:
     with user_errors():
-        _resume(session_id, answers, sessions_dir, receipts_dir, flow, agent, yes, as_json)
+        _resume(session_id, answers, sessions_dir, receipts_dir, flow, agent, yes, as_json or output_format == "json")
 
 
 def _resume(
@@ -109,9 +110,9 @@ def _resume(
         loaded = session_flow(record, flow_override)
         answer_set: AnswerSet | None = None
         if answers_path is not None:
-            from callflow.call.answers import load_answers
+            from callflow.commands._stdin import answers_at
 
-            answer_set = load_answers(str(answers_path))
+            answer_set = answers_at(str(answers_path))
             answer_set.check_known(loaded.flow, loaded.index)
         else:
             from callflow.commands._live import require_terminal

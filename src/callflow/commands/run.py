@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from callflow.commands._common import fail, user_errors
-from callflow.commands._live import Agent, AsJson, ReceiptsDir, SessionsDir
+from callflow.commands._common import TextOrJson, complete_path, fail, user_errors
+from callflow.commands._live import Agent, AsJson, CallFormat, ReceiptsDir, SessionsDir
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -44,12 +44,18 @@ def run(
             metavar="[FLOW]",
             help="The flow file (YAML), e.g. flows/anything-computers-intake.yaml; "
             "in a terminal, left out: pick one of ./flows.",
+            autocompletion=complete_path,
             show_default=False,
         ),
     ] = None,
     agent: Agent = None,
     answers: Annotated[
-        Path | None, typer.Option("--answers", help="Take the answers from this YAML file instead of prompting.")
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="Take the answers from this YAML file (- : standard input) instead of prompting.",
+            autocompletion=complete_path,
+        ),
     ] = None,
     sessions_dir: SessionsDir = Path("sessions"),
     receipts_dir: ReceiptsDir = None,
@@ -61,8 +67,10 @@ def run(
             show_default=False,
         ),
     ] = None,
+    output_format: CallFormat = TextOrJson.text,
     as_json: AsJson = False,
 ) -> None:
+    as_json = as_json or output_format is TextOrJson.json
     if flow is None:
         if answers is not None:
             fail("callflow run: --answers needs the FLOW its answers walk: callflow run FLOW --answers FILE", ExitCode.USAGE)
@@ -91,14 +99,14 @@ def _run_scripted(
     save: bool,
     as_json: bool,
 ) -> None:
-    from callflow.call.answers import load_answers
     from callflow.call.engine import Session
     from callflow.call.scripted import ScriptedFrontEnd
     from callflow.commands._live import drive_call
+    from callflow.commands._stdin import answers_at
     from callflow.record.calls import CallRecorder
 
     loaded = _load(flow)
-    answer_set = load_answers(str(answers_path))
+    answer_set = answers_at(str(answers_path))
     answer_set.check_known(loaded.flow, loaded.index)
     session = Session(loaded.flow, loaded.index, agent=agent or answer_set.agent, today=answer_set.today)
     call = CallRecorder.start(loaded, session, sessions_dir, journal=save, receipts_dir=receipts_dir)

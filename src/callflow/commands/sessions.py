@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from callflow.commands._common import user_errors
+from callflow.commands._common import FormatOption, JsonAlias, TextOrJson, user_errors
 from callflow.commands._live import MovedFlow, ReceiptsDir, SessionsDir
 
 HELP = """The calls kept in the sessions folder: list them, show a receipt, or write it again.
@@ -87,8 +87,8 @@ def list_command(
     everything: Annotated[
         bool, typer.Option("--all", help="Also the calls stopped before anything was recorded.")
     ] = False,
-    output: Annotated[str, typer.Option("--format", help="text (default) or json (docs/sessions.md).")] = "text",
-    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+    output_format: FormatOption = TextOrJson.text,
+    as_json: JsonAlias = False,
 ) -> None:
     import json
     import sys
@@ -98,8 +98,6 @@ def list_command(
     from callflow.record.sessions import LIST_FORMAT, Wanted, list_sessions
 
     with user_errors():
-        if output not in ("text", "json"):
-            fail(f"--format {output}: use text or json", ExitCode.USAGE)
         if status is not None and status not in STATUS_CHOICES:
             fail(f"--status {status}: use {', '.join(STATUS_CHOICES)}", ExitCode.USAGE)
         wanted = Wanted(
@@ -112,8 +110,8 @@ def list_command(
         infos, unreadable = list_sessions(sessions_dir, limit=limit or None, wanted=wanted)
         for problem in unreadable:
             print(f"warning: {problem}", file=sys.stderr)
-        if as_json or output == "json":
-            data = {"format": LIST_FORMAT, "sessions": [i.to_dict() for i in infos]}
+        if as_json or output_format is TextOrJson.json:
+            data = {"format": "callflow-sessions", "format_version": LIST_FORMAT, "sessions": [i.to_dict() for i in infos]}
             sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             return
         if not infos:
@@ -176,12 +174,19 @@ def show_command(
 
 @app.command("export", help=EXPORT_HELP)
 def export_command(
-    session_id: Annotated[str, typer.Argument(help="The session id, or its start or end.", show_default=False)],
+    session_id: Annotated[
+        str, typer.Argument(metavar="SESSION", help="The session id, or its start or end.", show_default=False)
+    ],
     sessions_dir: SessionsDir = Path("sessions"),
     receipts_dir: ReceiptsDir = None,
     flow: MovedFlow = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Also print the receipt JSON on stdout.")] = False,
+    output_format: Annotated[
+        TextOrJson,
+        typer.Option("--format", "-f", help="text, or json: also the receipt on stdout (docs/json-output.md).", case_sensitive=False),
+    ] = TextOrJson.text,
+    as_json: JsonAlias = False,
 ) -> None:
+    as_json = as_json or output_format is TextOrJson.json
     import json
     import sys
 

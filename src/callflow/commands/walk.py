@@ -8,12 +8,11 @@ import sys
 from collections import Counter
 from datetime import date
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import TodayOption, day_of, user_errors
+from callflow.commands._common import FlowArgument, JsonAlias, TodayOption, day_of, user_errors
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -45,6 +44,7 @@ be loaded.
 """
 
 SHOWN_PER_PROBLEM = 1
+FORMAT_VERSION = 1
 
 
 class OutputFormat(str, Enum):
@@ -53,7 +53,7 @@ class OutputFormat(str, Enum):
 
 
 def walk(
-    flow: Annotated[Path, typer.Argument(help="The flow file (YAML).", show_default=False)],
+    flow: FlowArgument,
     random_walks: Annotated[
         bool, typer.Option("--random", help="Random walks (default: one walk per route).")
     ] = False,
@@ -64,9 +64,14 @@ def walk(
     max_answers: Annotated[
         int, typer.Option("--max-answers", min=1, help="A walk that needs more answers has not ended.")
     ] = 500,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, or json (docs/json-output.md).", case_sensitive=False)
+    ] = OutputFormat.text,
+    as_json: JsonAlias = False,
     today: TodayOption = None,
 ) -> None:
+    if as_json:
+        output_format = OutputFormat.json
     with user_errors():
         from callflow.call.valuegen import WALK_TODAY
         from callflow.flow.loadedflow import load_flow
@@ -79,10 +84,14 @@ def walk(
             # Imported here: secrets pulls in hashlib, which `callflow --help` need not pay for.
             import secrets
 
+            from callflow.commands._progress import progress
             from callflow.testing.randomwalk import random_walks as run_random
 
             chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
-            walks = run_random(loaded, chosen_seed, count, max_answers=max_answers, today=day)
+            with progress("Walking", count) as advance:
+                walks = run_random(
+                    loaded, chosen_seed, count, max_answers=max_answers, today=day, on_walk=lambda w: advance(f"walk {w.number}")
+                )
             title = f"{len(walks)} random walks, seed {chosen_seed}"
         else:
             walks = _route_walks(loaded, day)
@@ -159,6 +168,8 @@ def _data(loaded: LoadedFlow, walks: list[WalkResult], coverage: FlowCoverage, s
     from callflow.testing.randomwalk import reproduction
 
     return {
+        "format": "callflow-walk",
+        "format_version": FORMAT_VERSION,
         "flow": {"id": loaded.flow.id, "path": loaded.path},
         "seed": seed,
         "walks": len(walks),

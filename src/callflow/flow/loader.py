@@ -50,8 +50,13 @@ def read_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
 def load_data(path: str) -> tuple[Any, str]:
     """Plain data of a YAML file of one call (answers, scenarios) and its text."""
     text = read_file(path, DATA_MAX_BYTES)
+    return data_from_text(text, path), text
+
+
+def data_from_text(text: str, path: str) -> Any:
+    """Plain data of the YAML text of one call (answers, scenarios) read from `path`."""
     try:
-        return parse_yaml(text, path, max_values=DATA_MAX_VALUES), text
+        return parse_yaml(text, path, max_values=DATA_MAX_VALUES)
     except YamlError as exc:
         raise FlowLoadError(exc.diagnostics) from None
 

@@ -12,7 +12,7 @@ it (`reproduction`).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -125,12 +125,22 @@ def random_walk(
 
 
 def random_walks(
-    loaded: LoadedFlow, seed: int, count: int, *, max_answers: int = DEFAULT_MAX_ANSWERS, today: date = WALK_TODAY
+    loaded: LoadedFlow,
+    seed: int,
+    count: int,
+    *,
+    max_answers: int = DEFAULT_MAX_ANSWERS,
+    today: date = WALK_TODAY,
+    on_walk: Callable[[WalkResult], None] | None = None,
 ) -> list[WalkResult]:
+    """`count` seeded walks; `on_walk` is told of each as it ends (for a progress display)."""
     telling = Telling.of(loaded.flow, today)
-    return [
-        random_walk(loaded, seed, n, max_answers=max_answers, telling=telling, today=today) for n in range(1, count + 1)
-    ]
+    walks = []
+    for n in range(1, count + 1):
+        walks.append(random_walk(loaded, seed, n, max_answers=max_answers, telling=telling, today=today))
+        if on_walk is not None:
+            on_walk(walks[-1])
+    return walks
 
 
 def reproduction(walk: WalkResult, loaded: LoadedFlow) -> str:

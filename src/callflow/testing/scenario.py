@@ -168,6 +168,12 @@ class LoadedScenario:
 def load_scenario(path: str) -> LoadedScenario:
     """Read and validate a scenario file; raises FlowLoadError at file:line:col."""
     data, text = load_data(path)
+    return scenario_from_data(data, text, path)
+
+
+def scenario_from_data(data: Any, text: str, path: str) -> LoadedScenario:
+    """A scenario already read as YAML data (from a file, or stdin: `flow:` is then
+    relative to the current folder)."""
     scenario = validate_data(Scenario, data, text, path)
     positions = PositionIndex(text, path)
     flow_path = resolve_flow_path(path, scenario, positions)

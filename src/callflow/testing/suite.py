@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from callflow.flow.errors import FlowLoadError
 from callflow.flow.loadedflow import LoadedFlow, load_flow
 from callflow.testing.coverage import FlowCoverage
 from callflow.testing.discovery import discover
-from callflow.testing.scenario import load_scenario
+from callflow.testing.scenario import LoadedScenario, load_scenario
 from callflow.testing.scenariocheck import check_against_flow
 from callflow.testing.scenariorun import ERROR, FAILED, PASSED, ScenarioResult, run_scenario
 
@@ -57,10 +57,20 @@ class _Flows:
         return self.loaded[key]
 
 
-def run_suite(paths: list[str], on_result: Callable[[ScenarioResult], None] | None = None) -> SuiteResult:
-    """Run every scenario under the paths; `on_result` sees each result as it comes."""
+def run_suite(
+    paths: list[str],
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    *,
+    given: Sequence[LoadedScenario] = (),
+    on_total: Callable[[int], None] | None = None,
+) -> SuiteResult:
+    """Run every scenario under the paths, and the scenarios `given` already
+    read (from standard input); `on_result` sees each result as it comes, and
+    `on_total` how many results are coming before the first."""
     started = time.perf_counter()
     found = discover(paths)
+    if on_total is not None:
+        on_total(len(found.unreadable) + len(found.scenarios) + len(given))
     suite = SuiteResult()
     flows = _Flows()
     coverage: dict[str, FlowCoverage] = {}
@@ -78,19 +88,24 @@ def run_suite(paths: list[str], on_result: Callable[[ScenarioResult], None] | No
             report(ScenarioResult(flow_path, ERROR, flow_path=flow_path, errors=loaded.lines()))
         else:
             coverage.setdefault(os.path.realpath(flow_path), FlowCoverage.of(loaded))
-    for scenario_path in found.scenarios:
-        report(_run_one(scenario_path, flows, coverage))
+    sources: list[str | LoadedScenario] = [*found.scenarios, *given]
+    for source in sources:
+        report(_run_one(source, flows, coverage))
     suite.coverages = list(coverage.values())
     suite.seconds = time.perf_counter() - started
     return suite
 
 
-def _run_one(path: str, flows: _Flows, coverage: dict[str, FlowCoverage]) -> ScenarioResult:
+def _run_one(source: str | LoadedScenario, flows: _Flows, coverage: dict[str, FlowCoverage]) -> ScenarioResult:
     started = time.perf_counter()
-    try:
-        scenario = load_scenario(path)
-    except FlowLoadError as exc:
-        return ScenarioResult(path, ERROR, errors=exc.lines(), seconds=time.perf_counter() - started)
+    if isinstance(source, LoadedScenario):
+        scenario, path = source, source.path
+    else:
+        path = source
+        try:
+            scenario = load_scenario(path)
+        except FlowLoadError as exc:
+            return ScenarioResult(path, ERROR, errors=exc.lines(), seconds=time.perf_counter() - started)
     loaded = flows.get(scenario.flow_path)
     if isinstance(loaded, FlowLoadError):
         return ScenarioResult(
