@@ -75,8 +75,11 @@ def test_completion_of_paths_leaves_out_files_that_are_not_yaml_or_json(tmp_path
 
 
 def test_show_completion_prints_a_script_for_the_shell() -> None:
+    # In a shell, typer detects which (shellingham); a test process may have no
+    # shell above it, so the shell is named, as typer's own tests do.
+    named = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     for shell in ("bash", "zsh", "fish"):
-        script = callflow("--show-completion", shell)
+        script = callflow("--show-completion", shell, env=named)
         assert script.returncode == 0, script.stderr
         assert "_CALLFLOW_COMPLETE" in script.stdout, shell
     assert "--install-completion" in runner.invoke(app, ["--help"]).output
