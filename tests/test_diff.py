@@ -202,3 +202,25 @@ def test_as_git_diff_driver(repo: Path) -> None:
     added = git(repo, "diff", "--", "flows/extra.yaml")
     assert added.returncode == 0, added.stderr
     assert "+ node D-2-1 added (a new flow)" in added.stdout
+
+
+def test_the_driver_set_up_as_docs_editors_says_shows_the_behaviour(repo: Path) -> None:
+    import re
+    import shlex
+
+    doc = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
+    attributes = re.search(r"```gitattributes\n(.*?)```", doc, re.S)
+    config = re.search(r'^git config (diff\.callflow\.command) "(.+)"$', doc, re.M)
+    assert attributes and config
+    (repo / ".gitattributes").write_text(attributes.group(1), encoding="utf-8")
+    # The documented command, with `callflow` the script of the Python running the tests.
+    words = shlex.split(config.group(2))
+    assert words[0] == "callflow"
+    command = " ".join([str(Path(sys.executable).parent / "callflow"), *words[1:]])
+    assert git(repo, "config", config.group(1), command).returncode == 0
+    flow = repo / "flows" / D2.name
+    flow.write_text(flow.read_text(encoding="utf-8").replace("price: 20.00", "price: 25.00"), encoding="utf-8")
+    shown = git(repo, "diff")
+    assert shown.returncode == 0, shown.stderr
+    assert "~ catalog item 320 price: 20.00 → now 25.00" in shown.stdout
+    assert "+    price: 25.00" in git(repo, "diff", "--no-ext-diff").stdout

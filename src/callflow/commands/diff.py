@@ -34,7 +34,7 @@ each scenario of the flow (<flow>.scenarios/ next to NEW, or --scenarios)
 through both versions and lists those whose path, outcome, ticket, invoice
 or payments change. Formatting, comments and key order change nothing.
 
-As a git diff driver (docs/flow-format.md, "Comparing versions"), git calls
+As a git diff driver (docs/editors.md, .gitattributes and diff.callflow.command), git calls
 it with seven arguments; it then prints the comparison and exits 0, as git
 expects of a driver.
 
