@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from callflow.commands._common import FormatOption, JsonAlias, TextOrJson, user_errors
 from callflow.commands._live import MovedFlow, ReceiptsDir, SessionsDir
+
+SessionArgument = Annotated[
+    str, typer.Argument(metavar="SESSION", help="The session id, or its start or end.", show_default=False)
+]
 
 HELP = """The calls kept in the sessions folder: list them, show a receipt, or write it again.
 
@@ -152,31 +156,39 @@ def _since(text: str) -> datetime:
 
 @app.command("show", help=SHOW_HELP)
 def show_command(
-    session_id: Annotated[str, typer.Argument(help="The session id, or its start or end.", show_default=False)],
+    session_id: SessionArgument,
     sessions_dir: SessionsDir = Path("sessions"),
     flow: MovedFlow = None,
 ) -> None:
     import sys
 
-    from callflow.record.export import rebuild
-    from callflow.record.journalread import read_journal
     from callflow.record.plaintext import receipt_text
-    from callflow.record.sessions import find_session, session_flow
 
     with user_errors():
-        path = find_session(sessions_dir, session_id)
-        record = read_journal(path)
-        rebuilt = rebuild(record, lambda: session_flow(record, flow))
-        for warning in rebuilt.warnings:
-            print(f"note: {warning}", file=sys.stderr)
+        _, _, rebuilt = _rebuilt(sessions_dir, session_id, flow, "note")
         sys.stdout.write(receipt_text(rebuilt.data))
+
+
+def _rebuilt(sessions_dir: Path, session_id: str, flow: Path | None, label: str) -> tuple[Path, Any, Any]:
+    """The session's journal, read, and its receipt rebuilt from it (the
+    rebuild's warnings printed on stderr under `label`)."""
+    import sys
+
+    from callflow.record.export import rebuild
+    from callflow.record.journalread import read_journal
+    from callflow.record.sessions import find_session, session_flow
+
+    path = find_session(sessions_dir, session_id)
+    record = read_journal(path)
+    rebuilt = rebuild(record, lambda: session_flow(record, flow))
+    for warning in rebuilt.warnings:
+        print(f"{label}: {warning}", file=sys.stderr)
+    return path, record, rebuilt
 
 
 @app.command("export", help=EXPORT_HELP)
 def export_command(
-    session_id: Annotated[
-        str, typer.Argument(metavar="SESSION", help="The session id, or its start or end.", show_default=False)
-    ],
+    session_id: SessionArgument,
     sessions_dir: SessionsDir = Path("sessions"),
     receipts_dir: ReceiptsDir = None,
     flow: MovedFlow = None,
@@ -190,20 +202,13 @@ def export_command(
     import json
     import sys
 
-    from callflow.record.export import rebuild
     from callflow.record.journal import Journal, SessionBusy
-    from callflow.record.journalread import read_journal
     from callflow.record.markdown import receipt_markdown
     from callflow.record.plaintext import receipt_text
     from callflow.record.receipts import write_receipts
-    from callflow.record.sessions import find_session, session_flow
 
     with user_errors():
-        path = find_session(sessions_dir, session_id)
-        record = read_journal(path)
-        rebuilt = rebuild(record, lambda: session_flow(record, flow))
-        for warning in rebuilt.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+        path, record, rebuilt = _rebuilt(sessions_dir, session_id, flow, "warning")
         folder = receipts_dir if receipts_dir is not None else sessions_dir
         written = write_receipts(
             folder, rebuilt.data, receipt_markdown(rebuilt.data), receipt_text(rebuilt.data), rewrite=True
