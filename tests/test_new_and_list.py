@@ -147,3 +147,17 @@ def test_run_without_a_flow_in_a_terminal_offers_the_flows_of_the_folder(tmp_pat
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_each_flow_offered_fits_one_line_of_an_80_column_terminal() -> None:
+    from callflow.commands._pick import choice_label
+
+    title = "ConnectWise Help Desk — go-live, client expectations and site maintenance"
+    label = choice_label(title, "flows/help-desk-go-live.yaml", 76)
+    assert label.endswith("…  (flows/help-desk-go-live.yaml)") and len(label) <= 76
+    assert label.startswith("ConnectWise Help Desk — go-live")
+    assert choice_label("NYGG — Remote support session", "flows/remote-support-session.yaml", 76) == (
+        "NYGG — Remote support session  (flows/remote-support-session.yaml)"
+    )
+    squeezed = choice_label(title, "flows/a-very-long-folder-name/and-a-long-file-name.yaml", 40)
+    assert len(squeezed) <= 40 and squeezed.endswith("…")

@@ -29,11 +29,34 @@ def pick_flow(command: str = "run") -> Path:
     import questionary
     from questionary import Choice
 
+    import shutil
+
+    room = shutil.get_terminal_size().columns - 4  # the pointer before each choice, and a column spare
     choices = [
-        Choice(f"{f.title}  ({f.path}{'' if f.status == 'ok' else ', lint: ' + f.status})", value=f.path) for f in found
+        Choice(choice_label(f.title, f"{f.path}{'' if f.status == 'ok' else ', lint: ' + f.status}", room), value=f.path)
+        for f in found
     ]
     try:
         chosen = questionary.select("Which call script?", choices=choices).unsafe_ask()
     except (KeyboardInterrupt, EOFError):
         fail("Stopped before the call started; nothing to save.", ExitCode.INTERRUPTED)
     return Path(chosen)
+
+
+def choice_label(title: str, where: str, room: int) -> str:
+    """`title  (where)` on one line of `room` columns: the title is shortened
+    first (a cut line would hide which file it is), then the whole."""
+    from callflow.terminal.statusline import cell_len
+
+    tail = f"  ({where})"
+    if cell_len(title) + cell_len(tail) <= room:
+        return title + tail
+    keep = room - cell_len(tail) - 1
+    if keep >= 12:
+        while cell_len(title) > keep:
+            title = title[:-1]
+        return title.rstrip() + "…" + tail
+    whole = title + tail
+    while whole and cell_len(whole) > room - 1:
+        whole = whole[:-1]
+    return whole + "…"
