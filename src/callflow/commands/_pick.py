@@ -26,10 +26,10 @@ def pick_flow(command: str = "run") -> Path:
     found = [f for f in list_flows([FOLDER])[0] if f.kind == "flow"]
     if not found:
         fail(f"callflow {command}: no FLOW given and flows/ holds no flows: give the flow file", ExitCode.USAGE)
+    import shutil
+
     import questionary
     from questionary import Choice
-
-    import shutil
 
     room = shutil.get_terminal_size().columns - 4  # the pointer before each choice, and a column spare
     choices = [
