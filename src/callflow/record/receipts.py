@@ -32,7 +32,7 @@ from callflow.flow.errors import ReceiptError
 from callflow.record.diskio import describe_os_error, fsync_dir, retry_busy
 from callflow.record.signals import deferred
 
-RECEIPT_FORMAT = 1
+RECEIPT_FORMAT = 1  # the "format" field: up by one when a key changes meaning or goes (docs/report.md)
 MAX_NAME_ATTEMPTS = 1000
 RECEIPT_SUFFIXES = (".json", ".md", ".txt")
 NO_LINK_ERRNOS = frozenset((errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS))
@@ -54,6 +54,7 @@ def receipt_data(
     data["flow"]["path"] = flow_path
     return {
         "receipt": RECEIPT_FORMAT,
+        "format": RECEIPT_FORMAT,
         "session": session_id,
         "started_at": started_at,
         "ended_at": ended_at,
