@@ -1,8 +1,12 @@
 """The folders are the layers, and the arrows point inward.
 
-flow <- lint <- call <- record <- testing <- terminal <- editor <- commands <- cli: a
-package may import the ones below it, never one above; only the terminal
+flow <- lint <- call <- record <- testing <- report <- terminal <- editor <- commands <- cli:
+a package may import the ones below it, never one above; only the terminal
 front end and the commands import the terminal libraries.
+
+`report` reads records (record) and counts a flow's edges the way coverage
+does (testing.authored), so it sits above both; nothing below it needs a
+report, and the front ends above render one.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "callflow"
 UI = {"questionary", "prompt_toolkit", "rich", "typer"}
 # Lowest first; each may import itself and those before it.
-LAYERS = ["flow", "lint", "call", "record", "testing", "terminal", "editor", "commands"]
+LAYERS = ["flow", "lint", "call", "record", "testing", "report", "terminal", "editor", "commands"]
 # The package root: the version, `python -m callflow` and the typer app on top.
 TOP = {"__init__", "__main__", "cli"}
 MAX_LINES = 400

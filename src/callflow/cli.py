@@ -17,6 +17,7 @@ from callflow.commands import lsp as lsp_command
 from callflow.commands import new as new_command
 from callflow.commands import paths as paths_command
 from callflow.commands import rehearse as rehearse_command
+from callflow.commands import report as report_command
 from callflow.commands import resume as resume_command
 from callflow.commands import run as run_command
 from callflow.commands import schema as schema_command
@@ -71,6 +72,7 @@ app.command(name="lsp", help=lsp_command.HELP)(lsp_command.lsp)
 app.command(name="diff", help=diff_command.HELP)(diff_command.diff)
 app.command(name="new", help=new_command.HELP)(new_command.new)
 app.command(name="list", help=list_command.HELP)(list_command.list_flows)
+app.command(name="report", help=report_command.HELP, epilog=report_command.EXIT_CODES)(report_command.report)
 
 
 def main() -> None:

@@ -1,0 +1,341 @@
+"""What a report keeps of one file: a small dict of facts, the same for the
+index (callflow.report.index) and for a run without it.
+
+A receipt gives the call's flow, agent, outcome, day, duration, path, money
+(integer cents, exact) and invoice lines; a journal gives the flow version
+(its content hash), the time spent at each node it visited, the back-presses
+and, for a call that never ended, where it stands and why it stopped; a quiz
+report gives the trainee's score and where the trainee left the scenario.
+
+Nothing an answer said is kept but the short value of the last answer at
+each visit (`pick`), which tells two options leading to the same node apart
+(callflow.report.flowmap); receipts hold no secret (they are redacted when
+written), and the report never shows an answer. Every fact read is checked
+for its type: a file that is not what it claims to be is skipped with a
+reason (`Unreadable`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from callflow.record.journal import JOURNAL_FORMAT, JournalError
+from callflow.record.journalread import JournalRecord, read_journal
+from callflow.record.receipts import RECEIPT_FORMAT
+
+Facts = dict[str, Any]
+
+RECEIPT = "receipt"
+JOURNAL = "journal"
+QUIZ = "quiz"
+SKIP = "skip"
+
+# Why a file was skipped (the report counts each).
+HALF_WRITTEN = "not whole JSON (being written, or damaged)"
+NEWER = "a newer format than this callflow reads"
+NOT_OURS = "not a callflow receipt, journal or quiz report"
+CANNOT_READ = "cannot be read"
+
+MAX_PICK = 64  # longer answers are never an option's value
+MONEY_KEYS = ("subtotal", "past_due", "total", "paid", "refunded", "due")
+
+
+class Unreadable(ValueError):
+    """A file the report skips, and why (one of the reasons above)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def skipped(reason: str, detail: str = "") -> Facts:
+    return {"k": SKIP, "why": reason, "detail": detail}
+
+
+def read_facts(path: Path, kind: str) -> Facts:
+    """The facts of one file (`kind` is JOURNAL for journal/*.jsonl, else
+    RECEIPT: a receipt or a quiz report); a skipped file gives SKIP facts."""
+    try:
+        if kind == JOURNAL:
+            return journal_facts(_journal(path))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise Unreadable(CANNOT_READ, exc.strerror or str(exc)) from None
+        return receipt_file_facts(data)
+    except Unreadable as exc:
+        return skipped(exc.reason, exc.detail)
+
+
+def receipt_file_facts(data: bytes) -> Facts:
+    if not data.strip():
+        raise Unreadable(HALF_WRITTEN, "empty")
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        raise Unreadable(HALF_WRITTEN) from None
+    if not isinstance(parsed, dict):
+        raise Unreadable(NOT_OURS)
+    if "rehearsal" in parsed:
+        return quiz_facts(parsed)
+    return receipt_facts(parsed)
+
+
+def _format(data: dict[str, Any], known: int) -> None:
+    """Older receipts have no "format": they are version 1."""
+    version = data.get("format", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise Unreadable(NOT_OURS, f"format {version!r}")
+    if version > known:
+        raise Unreadable(NEWER, f"format {version}")
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def cents(value: object) -> int:
+    """Money as a receipt writes it ("65.50") in whole cents, exactly."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise Unreadable(NOT_OURS, f"amount {value!r}")
+    try:
+        amount = Decimal(value) * 100
+    except InvalidOperation:
+        raise Unreadable(NOT_OURS, f"amount {value!r}") from None
+    if not amount.is_finite() or amount != amount.to_integral_value():
+        raise Unreadable(NOT_OURS, f"amount {value!r}")
+    return int(amount)
+
+
+def day_of(today: object, started: object) -> str | None:
+    """The call's date: its `today` (the director's local date), else the
+    date of its start."""
+    for text in (today, started):
+        if isinstance(text, str) and len(text) >= 10:
+            try:
+                return date.fromisoformat(text[:10]).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def receipt_facts(data: dict[str, Any]) -> Facts:
+    """The facts of a call's receipt (also a journal's end record)."""
+    if "receipt" not in data and "format" not in data:
+        raise Unreadable(NOT_OURS)
+    _format(data, RECEIPT_FORMAT)
+    flow = data.get("flow")
+    session = _text(data.get("session"))
+    path = data.get("path")
+    if not isinstance(flow, dict) or not _text(flow.get("id")) or session is None:
+        raise Unreadable(NOT_OURS, "no flow id or session")
+    if not isinstance(path, list) or not all(isinstance(n, str) for n in path):
+        raise Unreadable(NOT_OURS, "no path")
+    duration = data.get("duration_seconds")
+    facts: Facts = {
+        "k": RECEIPT,
+        "s": session,
+        "flow": flow["id"],
+        "title": _text(flow.get("title")) or flow["id"],
+        "fpath": _text(flow.get("path")),
+        "sha": _text(flow.get("sha256")),
+        "agent": _text(data.get("agent")),
+        "outcome": _text(data.get("outcome")),
+        "day": day_of(data.get("today"), data.get("started_at")),
+        "started": _text(data.get("started_at")),
+        "dur": float(duration) if isinstance(duration, int | float) and not isinstance(duration, bool) else None,
+        "path": tuple(path),
+        "pick": _picks(path, data.get("answers")),
+    }
+    invoice = data.get("invoice")
+    if isinstance(invoice, dict):
+        facts["cur"] = _text(invoice.get("currency")) or ""
+        facts["money"] = tuple(cents(invoice.get(key, "0")) for key in MONEY_KEYS)
+        facts["lines"] = tuple(_line(line) for line in invoice.get("lines") or ())
+    return facts
+
+
+def _line(line: object) -> tuple[str, str, str, float, int]:
+    if not isinstance(line, dict):
+        raise Unreadable(NOT_OURS, "invoice line")
+    quantity = line.get("quantity", 1)
+    if not isinstance(quantity, int | float) or isinstance(quantity, bool):
+        raise Unreadable(NOT_OURS, "invoice line quantity")
+    return (
+        str(line.get("code") or ""),
+        str(line.get("name") or ""),
+        str(line.get("kind") or "item"),
+        float(quantity),
+        cents(line.get("amount", "0")),
+    )
+
+
+def _picks(path: Sequence[str], answers: object) -> tuple[str | None, ...]:
+    """For each entry of the path, the value of the last answer given at that
+    visit (a choose's option), if short; None where nothing was asked."""
+    groups: list[tuple[str, str | None]] = []
+    for answer in answers if isinstance(answers, list) else ():
+        if not isinstance(answer, dict) or not isinstance(answer.get("node"), str):
+            continue
+        value = answer.get("value")
+        pick = value if isinstance(value, str) and len(value) <= MAX_PICK and not answer.get("secret") else None
+        if groups and groups[-1][0] == answer["node"]:
+            groups[-1] = (answer["node"], pick)
+        else:
+            groups.append((answer["node"], pick))
+    return tuple(align(path, groups))
+
+
+def align(path: Sequence[str], groups: Sequence[tuple[str, Any]]) -> list[Any]:
+    """Give each path entry the value of its visit: `groups` are the visits at
+    which something was asked, in order, a subsequence of the path; entries
+    where nothing was asked get None."""
+    out: list[Any] = []
+    i = 0
+    for node in path:
+        if i < len(groups) and groups[i][0] == node:
+            out.append(groups[i][1])
+            i += 1
+        else:
+            out.append(None)
+    return out
+
+
+# -- journals -------------------------------------------------------------------------
+
+
+def _journal(path: Path) -> JournalRecord:
+    try:
+        record = read_journal(path)
+    except JournalError as exc:
+        reason = CANNOT_READ if "cannot read" in exc.message else NOT_OURS
+        raise Unreadable(reason) from None
+    _format(record.start, JOURNAL_FORMAT)
+    return record
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def journal_facts(record: JournalRecord) -> Facts:
+    """Facts of a session journal: timing per visit, backs, where it stands."""
+    node, question = record.position()
+    visits, backs = timing(record)
+    end = record.end
+    facts: Facts = {
+        "k": JOURNAL,
+        "s": record.session_id,
+        "flow": record.flow_id,
+        "fpath": _text(record.start.get("flow_abspath")) or _text(record.start.get("flow_path")),
+        "sha": record.flow_sha256,
+        "agent": record.agent,
+        "day": day_of(record.start.get("today"), record.start.get("at")),
+        "started": _text(record.start.get("started_at")) or _text(record.start.get("at")),
+        "dur": round(record.active_seconds(), 1),
+        "visits": tuple(visits),
+        "backs": tuple(backs),
+        "ended": end is not None,
+        "stopped": record.stopped,
+        "at": (node, question),
+        "answers": len(record.answers()),
+        "last": _text(([record.start, *record.events])[-1].get("at")),
+    }
+    if end is not None and isinstance(end.get("receipt"), dict):
+        # Unreadable: the timing still counts; the call reads as ended without its receipt.
+        with contextlib.suppress(Unreadable):
+            facts["r"] = receipt_facts({"receipt": 1, **end["receipt"]})
+    return facts
+
+
+def timing(record: JournalRecord) -> tuple[list[tuple[str, float]], list[str]]:
+    """The visits still standing at the end of the journal, each with the
+    seconds its questions were on screen, and the node of every back-press.
+
+    Time between two journal events (notes aside) is spent where the call
+    stood after the first (its `next_node`); a stretch from a stop to the
+    resume is not counted. A visit is a run of standing answers at one node;
+    it takes the time spent at its node since the previous visit ended, so
+    the time of an answer undone by a back counts where it was spent.
+    """
+    where: str | None = record.start.get("next_node") if isinstance(record.start.get("next_node"), str) else None
+    since = _moment(record.start.get("at"))
+    spent: list[tuple[str, float]] = []  # (node, seconds) for each stretch, in order
+    standing: list[tuple[str, int]] = []  # (node, index in `spent` when answered)
+    backs: list[str] = []
+    for event in record.events:
+        kind = event.get("event")
+        if kind in ("note", "receipt", "receipt_failed"):
+            continue
+        moment = _moment(event.get("at"))
+        if kind in ("answer", "back", "stopped", "end") and where is not None and since and moment:
+            spent.append((where, max(0.0, (moment - since).total_seconds())))
+        if kind == "answer" and isinstance(event.get("node"), str):
+            standing.append((event["node"], len(spent)))
+        elif kind == "back":
+            if where is not None:
+                backs.append(where)
+            if standing:
+                standing.pop()
+        elif kind == "resume" and isinstance(event.get("kept"), int):
+            del standing[event["kept"] :]
+        if kind == "stopped":
+            since = None
+        elif moment is not None:
+            since = moment
+        if "next_node" in event:
+            where = event["next_node"] if isinstance(event["next_node"], str) else None
+    visits: list[tuple[str, float]] = []
+    begin = 0
+    for i, (node, upto) in enumerate(standing):
+        if i + 1 < len(standing) and standing[i + 1][0] == node:
+            continue  # the same visit goes on
+        seconds = sum(s for at, s in spent[begin:upto] if at == node)
+        visits.append((node, round(seconds, 1)))
+        begin = upto
+    return visits, backs
+
+
+# -- quiz reports -------------------------------------------------------------------------
+
+
+def quiz_facts(data: dict[str, Any]) -> Facts:
+    """Facts of a quiz report (`rehearse --quiz`): the trainee, the score,
+    and the nodes where the trainee's answers or path differed."""
+    base = receipt_facts(data)
+    quiz = data.get("rehearsal")
+    if not isinstance(quiz, dict) or not isinstance(quiz.get("score"), int):
+        raise Unreadable(NOT_OURS, "quiz report without a score")
+    scenario: dict[str, Any] = quiz["scenario"] if isinstance(quiz.get("scenario"), dict) else {}
+    left = quiz.get("left_path")
+    wrong = tuple(
+        str(a.get("node"))
+        for a in quiz.get("answers") or ()
+        if isinstance(a, dict) and a.get("matches") is False and isinstance(a.get("node"), str)
+    )
+    return {
+        "k": QUIZ,
+        "s": base["s"],
+        "flow": base["flow"],
+        "title": base["title"],
+        "agent": base["agent"],
+        "day": base["day"],
+        "started": base["started"],
+        "scenario": _text(scenario.get("name")) or _text(scenario.get("path")) or "",
+        "score": quiz["score"],
+        "ended": bool(quiz.get("ended", True)),
+        "left": _text(left.get("after")) if isinstance(left, dict) else None,
+        "wrong": wrong,
+    }
