@@ -70,7 +70,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *, right: Seq
 
 
 def wrap(text: str, *, indent: str = "", width: int = WIDTH) -> list[str]:
-    return textwrap.wrap(visible(text), width=width, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+    """Words wrapped at `width`; the lines after the first are indented two
+    more than the first line's indent is wide."""
+    more = " " * (len(indent) + 2)
+    return textwrap.wrap(visible(text), width=width, initial_indent=indent, subsequent_indent=more) or [indent]
 
 
 def heading(title: str) -> list[str]:

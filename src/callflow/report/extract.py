@@ -267,8 +267,9 @@ def timing(record: JournalRecord) -> tuple[list[tuple[str, float]], list[str]]:
     Time between two journal events (notes aside) is spent where the call
     stood after the first (its `next_node`); a stretch from a stop to the
     resume is not counted. A visit is a run of standing answers at one node;
-    it takes the time spent at its node since the previous visit ended, so
-    the time of an answer undone by a back counts where it was spent.
+    it takes the time spent at its node since the previous visit ended: time
+    spent at another node and then undone by a back belongs to no visit (the
+    back-press is counted where it was pressed).
     """
     where: str | None = record.start.get("next_node") if isinstance(record.start.get("next_node"), str) else None
     since = _moment(record.start.get("at"))
