@@ -50,6 +50,7 @@ def build(tally: Tally, maps: dict[str, FlowMap | str], sources: dict[str, Any],
             "by_agent": _agents(tally),
             "by_day": _periods(tally.days, "day"),
             "by_week": _periods(tally.weeks, "week"),
+            "duration_histogram": _histogram(tally.durations),
         },
         "stopped": _stopped(tally),
         "money": _money_part(tally),
@@ -57,6 +58,19 @@ def build(tally: Tally, maps: dict[str, FlowMap | str], sources: dict[str, Any],
         "paths": [_paths(flow_id, counts, maps.get(flow_id)) for flow_id, counts in flows],
         "training": _training(tally),
     }
+
+
+NICE_BINS = (5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)
+MAX_BINS = 16
+
+
+def _histogram(durations: Histogram) -> dict[str, Any]:
+    """Ended calls by how long they took: bins of a round width up to the 95th
+    percentile, the last bin holding the rest."""
+    high = durations.quantile(0.95) or 0.0
+    width = next((w for w in NICE_BINS if high / w <= MAX_BINS - 1), NICE_BINS[-1])
+    count = min(MAX_BINS, int(high // width) + 2) if durations.n else 0
+    return {"bin_seconds": width, "counts": durations.bins([i * width for i in range(count)]) if count else []}
 
 
 def _skipped(tally: Tally) -> dict[str, Any]:
