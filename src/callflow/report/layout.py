@@ -133,8 +133,10 @@ def _arrange(rows: list[list[str]], ins: dict[str, list[str]], out: dict[str, li
             where = {n: k for k, n in enumerate(reference)}
             current = {n: k for k, n in enumerate(rows[i])}
 
-            def mean(node: str, where: dict[str, int] = where, current: dict[str, int] = current) -> float:
-                linked = [where[m] for m in (ins[node] if downwards else below[node]) if m in where]
+            def mean(
+                node: str, where: dict[str, int] = where, current: dict[str, int] = current, down: bool = downwards
+            ) -> float:
+                linked = [where[m] for m in (ins[node] if down else below[node]) if m in where]
                 return sum(linked) / len(linked) if linked else float(current[node])
 
             rows[i].sort(key=lambda n: (mean(n), current[n]))
