@@ -14,6 +14,7 @@ colouring to time.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_the_page_loads_in_chromium_with_its_graphs_and_charts(pages: tuple[Made
         assert not found["tooWide"]
         sections = found["sections"]
         assert [s[0] for s in sections] == ["charts", "calls", "stopped", "money", "flows", "paths"]
-        for (_, _, bottom, _), (_, top, _, width) in zip(sections, sections[1:], strict=False):
+        for (_, _, bottom, _), (_, top, _, width) in itertools.pairwise(sections):
             assert top >= bottom - 1 and width > 600  # one below the other, none squeezed
         # The busiest node (D-2-1, the start) is drawn in the darkest colour of the visits scale ...
         start = 'svg[data-flow="anything-computers-intake"] g.node[data-node="D-2-1"] rect'
