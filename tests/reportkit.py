@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from callflow.call.answers import AnswerSet
 from callflow.call.driver import BACK
 from callflow.call.engine import Session
 from callflow.call.scripted import ScriptedFrontEnd
@@ -80,7 +81,7 @@ def session_id(number: int, moment: datetime) -> str:
 
 
 def walk(
-    scenario: LoadedScenario,
+    scenario: LoadedScenario | None,
     number: int,
     sessions: Path,
     receipts: Path | None,
@@ -90,15 +91,27 @@ def walk(
     back_at: int | None = None,
     stop_after: int | None = None,
     stop_reason: str | None = "ctrl-c",
+    loaded: LoadedFlow | None = None,
+    answers: AnswerSet | None = None,
+    seconds: int | None = None,
 ) -> dict[str, Any] | None:
     """One call of the scenario, journalled with a fixed clock; its receipt
     data (None when it is left unfinished after `stop_after` answers). With
     `back_at`, the director goes back once after that answer and gives it again."""
-    loaded = flow_of(scenario)
+    if loaded is None:
+        assert scenario is not None
+        loaded = flow_of(scenario)
+    answer_set = answers if answers is not None else scenario.answer_set() if scenario is not None else None
+    assert answer_set is not None
+    fixed_day = scenario.today if scenario is not None else None
+
+    def spent(answer: int) -> int:
+        return seconds if seconds is not None else seconds_for(number, answer)
+
     started = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) + timedelta(minutes=7 * number)
     clock = Clock(started)
     sid = session_id(number, started)
-    session = Session(loaded.flow, loaded.index, agent=agent, today=scenario.today or day)
+    session = Session(loaded.flow, loaded.index, agent=agent, today=fixed_day or day)
     journal = Journal.create(
         sessions,
         sid,
@@ -112,19 +125,19 @@ def walk(
         today=session.today.isoformat(),
         **where_next(session),
     )
-    front = ScriptedFrontEnd(scenario.answer_set())
+    front = ScriptedFrontEnd(answer_set)
     answered = 0
     went_back = False
     while not session.ended:
         prompt = session.prompt
         assert prompt is not None
         if stop_after is not None and answered >= stop_after:
-            clock.advance(seconds_for(number, answered))
+            clock.advance(spent(answered))
             if stop_reason is not None:
                 journal.write({"event": "stopped", "reason": stop_reason, "answers": answered})
             journal.close()
             return None
-        clock.advance(seconds_for(number, answered))
+        clock.advance(spent(answered))
         value = front.ask(session, prompt)
         session.answer(value)
         journal.answered(session.answers()[-1], **where_next(session))

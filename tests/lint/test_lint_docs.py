@@ -12,7 +12,9 @@ import pytest
 from callflow.lint import ALL_RULES, lint_paths
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "lint-rules.md"
-TEXT = DOC.read_text(encoding="utf-8")
+# The sections of the usage rules (CF4xx) wait in their own file until they are merged into lint-rules.md.
+PENDING = DOC.with_name("lint-rules-usage.md")
+TEXT = DOC.read_text(encoding="utf-8") + ("\n" + PENDING.read_text(encoding="utf-8") if PENDING.exists() else "")
 SECTIONS = dict(re.findall(r"^### (CF\d{3})\n(.*?)(?=^### |\Z)", TEXT, re.DOTALL | re.MULTILINE))
 EXAMPLE = re.compile(
     r"Fails:\n\n(?:.*?\n\n)?```(\w+)\n(.*?)```\n\n```text\n(.*?)```\n\nPasses:\n\n```\w+\n(.*?)```", re.DOTALL
@@ -40,8 +42,9 @@ def lint_example(tmp_path: Path, text: str, *, latin1: bool = False) -> list[str
         os.chdir(cwd)
 
 
-@pytest.mark.parametrize("code", list(ALL_RULES))
+@pytest.mark.parametrize("code", [c for c in ALL_RULES if not c.startswith("CF4")])
 def test_the_examples_give_what_the_doc_shows(code: str, tmp_path: Path) -> None:
+    # CF4xx examples need real calls: tests/test_report_usage.py runs them.
     found = EXAMPLE.search(SECTIONS[code])
     assert found, f"{code} needs a failing and a passing example"
     fence, failing, output, passing = found.groups()

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
@@ -41,7 +42,7 @@ codes are described in docs/lint-rules.md.
 
 EXIT_CODES = (
     "Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors found, or warnings with --strict; "
-    "2 usage; 3 a path that cannot be read (missing, or no permission)."
+    "2 usage; 3 a path (or a --usage folder) that cannot be read (missing, or no permission)."
 )
 
 
@@ -83,6 +84,18 @@ def lint(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+    usage: Annotated[
+        list[str] | None,
+        typer.Option("--usage", metavar="FOLDER", help="Also warn from real calls: receipts and journals under FOLDER (repeatable)."),
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="With --usage: calls on or after this day.", show_default=False),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--until", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="With --usage: calls on or before this day.", show_default=False),
+    ] = None,
 ) -> None:
     from callflow.commands._progress import progress
     from callflow.lint.runner import lint_paths
@@ -104,11 +117,17 @@ def lint(
             f"callflow lint: unknown code {', '.join(unknown)} in --ignore (the codes are listed in docs/lint-rules.md)",
             ExitCode.USAGE,
         )
+    if (since or until) and not usage:
+        fail("callflow lint: --since and --until go with --usage FOLDER", ExitCode.USAGE)
+    if since and until and since > until:
+        fail(f"callflow lint: --since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", ExitCode.USAGE)
     if STDIN in paths:
         report = _lint_stdin(paths, skipped)
     else:
         with progress("Linting", None) as advance:
             report = lint_paths(paths, ignore=skipped, on_file=lambda path, total: advance(path, total))
+    if usage:
+        _add_usage(report, usage, since, until, skipped)
     sys.stdout.write(render(report.diagnostics, output_format.value))
     if output_format is OutputFormat.text:
         _summary(report)
@@ -133,6 +152,22 @@ def _lint_stdin(paths: list[str], skipped: set[str]) -> LintReport:
         return report
     report.diagnostics = sorted(d for d in lint_text(text, STDIN_NAME) if d.code not in skipped)
     return report
+
+
+def _add_usage(report: LintReport, folders: list[str], since: datetime | None, until: datetime | None, skipped: set[str]) -> None:
+    """The usage warnings (CF4xx) of the flows linted, among the others."""
+    from callflow.commands._common import user_errors
+    from callflow.report.sources import check_roots
+    from callflow.report.usage import usage_warnings
+
+    with user_errors():
+        roots = check_roots(folders)
+        found = usage_warnings(
+            report.files, roots, f"{since:%Y-%m-%d}" if since else None, f"{until:%Y-%m-%d}" if until else None
+        )
+    for note in found.notes:
+        print(f"callflow lint --usage: {note}", file=sys.stderr)
+    report.diagnostics = sorted(report.diagnostics + [d for d in found.diagnostics if d.code not in skipped])
 
 
 def _known_codes() -> set[str]:
