@@ -103,6 +103,10 @@ def _text(value: object) -> str | None:
 
 def cents(value: object) -> int:
     """Money as a receipt writes it ("65.50") in whole cents, exactly."""
+    if type(value) is str and len(value) > 3 and value[-3] == "." and value[-2:].isdigit():
+        whole = value[:-3]
+        if whole.isdigit() or (whole[:1] == "-" and whole[1:].isdigit()):
+            return int(whole + value[-2:])  # the usual "65.50": no Decimal needed
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise Unreadable(NOT_OURS, f"amount {value!r}")
     try:
