@@ -19,14 +19,17 @@ from typing import Any
 from callflow.call.answers import AnswerSet
 from callflow.call.driver import BACK
 from callflow.call.engine import Session
+from callflow.call.revise import change
 from callflow.call.scripted import ScriptedFrontEnd
 from callflow.call.summary import summarize
 from callflow.flow.loadedflow import LoadedFlow, load_flow
 from callflow.flow.procedures import shown
-from callflow.record.calls import flow_digest, where_next
+from callflow.record.calls import expected_times, flow_digest, where_next
 from callflow.record.journal import Journal
+from callflow.record.journalread import read_journal
 from callflow.record.markdown import receipt_markdown
 from callflow.record.receipts import receipt_data, write_receipts
+from callflow.record.timing import time_per_node
 from callflow.testing.scenario import LoadedScenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,10 +97,14 @@ def walk(
     loaded: LoadedFlow | None = None,
     answers: AnswerSet | None = None,
     seconds: int | None = None,
+    times: bool = True,
+    change_at: int | None = None,
 ) -> dict[str, Any] | None:
     """One call of the scenario, journalled with a fixed clock; its receipt
     data (None when it is left unfinished after `stop_after` answers). With
-    `back_at`, the director goes back once after that answer and gives it again."""
+    `back_at`, the director goes back once after that answer and gives it again;
+    with `change_at`, that answer (a choose) is changed with Ctrl-R to another
+    option and then back to the first (two changes, the same call)."""
     if loaded is None:
         assert scenario is not None
         loaded = flow_of(scenario)
@@ -142,6 +149,13 @@ def walk(
         session.answer(value)
         journal.answered(session.answers()[-1], **where_next(session))
         answered += 1
+        if change_at is not None and answered == change_at and prompt.is_choose and not session.ended:
+            position = len(session.answers()) - 1
+            first = session.answers()[-1].value
+            other = next(o.key for o in prompt.question.options if o.key != first)  # type: ignore[union-attr]
+            for value in (other, first):
+                clock.advance(4)
+                journal.changed(change(session, position, value), **where_next(session))
         if back_at is not None and answered == back_at and not went_back and not session.ended:
             went_back = True
             clock.advance(3)
@@ -150,6 +164,7 @@ def walk(
             front.answers.give_back(undone.field_id)
             journal.went_back(undone, **where_next(session))
     duration = (clock.now - started).total_seconds()
+    journalled = read_journal(journal.path)
     data = receipt_data(
         summarize(session),
         session_id=sid,
@@ -157,7 +172,11 @@ def walk(
         started_at=started.isoformat(timespec="seconds"),
         ended_at=clock.now.isoformat(timespec="seconds"),
         duration_seconds=duration,
+        time_per_node=time_per_node([journalled.start, *journalled.events], expected_times(session), clock.now)
+        if times else (),
     )
+    if not times:  # a receipt as written before receipts carried the time per node
+        del data["time_per_node"]
     journal.ended(data["outcome"], node=shown(session.current_node()), duration_seconds=data["duration_seconds"], receipt=data)
     if receipts is not None:
         paths = write_receipts(receipts, data, receipt_markdown(data))
@@ -183,7 +202,7 @@ def make_calls(base: Path, *, rounds: int = 1, extras: bool = True) -> Made:
             number += 1
     if extras:
         d2 = [load_scenario(str(p)) for p in files if "anything-computers-intake" in p.parent.name]
-        data = walk(d2[0], number, made.sessions, made.receipts, agent="Dana", day=FIRST_DAY, back_at=2)
+        data = walk(d2[0], number, made.sessions, made.receipts, agent="Dana", day=FIRST_DAY, back_at=2, change_at=1)
         assert data is not None
         made.calls.append(data)
         number += 1

@@ -84,8 +84,8 @@ def test_the_page_loads_in_chromium_with_its_graphs_and_charts(pages: tuple[Made
             }"""
         )
         assert dict(found["graphs"]) == {
-            "anything-computers-intake": 32, "help-desk-go-live": 15, "remote-support-session": 13,
-            "onsite-visit-non-managed": 22, "remote-offsite-engagement": 14,
+            "anything-computers-intake": 36, "help-desk-go-live": 15, "remote-support-session": 14,
+            "onsite-visit-non-managed": 22, "remote-offsite-engagement": 19,
         }
         assert found["dayBars"] >= 10 and found["durationBars"] >= 5
         assert not found["tooWide"]

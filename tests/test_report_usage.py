@@ -16,15 +16,11 @@ from sessionkit import cli
 
 from callflow.call.answers import AnswerSet
 from callflow.flow.loadedflow import LoadedFlow, load_flow
-from callflow.flow.model import Node
 from callflow.lint import ALL_RULES
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "lint-rules-usage.md"
-if not DOC.exists():  # merged into lint-rules.md
-    DOC = DOC.with_name("lint-rules.md")
+DOC = Path(__file__).resolve().parents[1] / "docs" / "lint-rules.md"
 SECTIONS = dict(re.findall(r"^### (CF4\d\d)\n(.*?)(?=^### |^## |\Z)", DOC.read_text(encoding="utf-8"), re.DOTALL | re.MULTILINE))
 BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
-HAS_EXPECTED_TIME = "expected_time" in getattr(Node, "__dataclass_fields__", {})
 
 
 def calls_of(base: Path, loaded: LoadedFlow, calls: list[dict[str, Any]], seconds: int = 30) -> Path:
@@ -55,8 +51,6 @@ def test_every_usage_rule_is_documented() -> None:
 
 @pytest.mark.parametrize("code", sorted(SECTIONS))
 def test_the_usage_examples_give_what_the_doc_shows(code: str, tmp_path: Path) -> None:
-    if code == "CF403" and not HAS_EXPECTED_TIME:
-        pytest.skip("the node key expected_time is not in the flow format yet (another issue adds it)")
     blocks = BLOCK.findall(SECTIONS[code].split("Passes")[0])
     (_, flow), (_, calls), (_, output) = blocks
     _, got, _ = lint_usage(tmp_path / "fails", flow, yaml.safe_load(calls))
@@ -70,33 +64,43 @@ def test_the_usage_examples_give_what_the_doc_shows(code: str, tmp_path: Path) -
     assert got == []
 
 
-def test_a_node_over_its_expected_time_is_warned_however_the_model_keeps_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before the flow format has `expected_time`, a node given one by hand."""
-    from callflow.report import flowmap
-
-    flow = BLOCK.findall(SECTIONS["CF401"])[0][1]
-    original = flowmap.FlowMap.of
-
-    def with_expected(loaded: LoadedFlow) -> flowmap.FlowMap:
-        made = original(loaded)
-        for value in ("20 s",):
-            object.__setattr__(made.picture.flow.nodes["greet"], "expected_time", value)
-        return made
-
-    monkeypatch.setattr(flowmap.FlowMap, "of", staticmethod(with_expected))
-    code, got, notes = lint_usage(tmp_path, flow, [{"wants": "Repair"}, {"wants": "Nothing"}], "--strict")
-    assert got == [
-        "flows/example.yaml:6:3: CF403 warning: calls spend 0:30 at node 'greet' (the median of 2 timed visits; "
-        "p90 0:30), over its expected_time of 0:20"
-    ]
-    assert code == 1 and "compared with 2 calls that ended" in notes
+@pytest.mark.parametrize(("written", "seconds"), [("20 s", 20), ("1 min", 60), ("25 seconds", 25)])
+def test_cf403_reads_expected_time_as_the_flow_states_it(tmp_path: Path, written: object, seconds: int) -> None:
+    """The node's expected_time as the flow model reads it (node.expected_seconds), in any way it may be written."""
+    flow = yaml.safe_load(BLOCK.findall(SECTIONS["CF403"])[0][1])
+    flow["nodes"]["greet"]["expected_time"] = written
+    text = yaml.safe_dump(flow, sort_keys=False)
+    node = load_flow_text(tmp_path, text).flow.nodes["greet"]
+    assert node.expected_seconds == seconds
+    code, got, notes = lint_usage(tmp_path / "run", text, [{"wants": "Repair"}, {"wants": "Nothing"}], "--strict")
+    if seconds < 30:  # every answer of these calls takes 30 seconds
+        (line,) = got
+        assert line.endswith(f"CF403 warning: calls spend 0:30 at node 'greet' (the median of 2 timed calls; "
+                             f"p90 0:30), over its expected_time of 0:{seconds:02d}")
+        assert code == 1 and "compared with 2 calls that ended" in notes
+    else:
+        assert (code, got) == (0, [])
 
 
-@pytest.mark.parametrize(("value", "seconds"), [("45 s", 45), ("90 seconds", 90), ("2 min", 120), ("1:30", 5400), (3, 180)])
-def test_expected_time_reads_as_written(value: object, seconds: float) -> None:
-    from callflow.report.flowmap import expected_seconds
+def load_flow_text(base: Path, text: str) -> LoadedFlow:
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "flow.yaml").write_text(text, encoding="utf-8")
+    return load_flow(str(base / "flow.yaml"))
 
-    assert expected_seconds(value) == seconds
+
+def test_the_node_table_gives_expected_seconds_from_the_flow(tmp_path: Path) -> None:
+    flow = BLOCK.findall(SECTIONS["CF403"])[0][1]
+    lint_usage(tmp_path, flow, [{"wants": "Repair"}])
+    os.chdir(tmp_path)
+    try:
+        ran = cli("report", "calls/sessions", "--flow", "flows/example.yaml", "--format", "json")
+    finally:
+        os.chdir(Path(__file__).resolve().parents[1])
+    import json
+
+    nodes = {n["node"]: n for n in json.loads(ran.stdout)["nodes"]}
+    assert (nodes["greet"]["expected_seconds"], nodes["repair"]["expected_seconds"]) == (20.0, None)
+    assert (nodes["greet"]["timed"], nodes["greet"]["median"]) == (1, 30.0)
 
 
 def test_no_calls_no_warning_and_a_note(tmp_path: Path) -> None:

@@ -12,9 +12,7 @@ import pytest
 from callflow.lint import ALL_RULES, lint_paths
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "lint-rules.md"
-# The sections of the usage rules (CF4xx) wait in their own file until they are merged into lint-rules.md.
-PENDING = DOC.with_name("lint-rules-usage.md")
-TEXT = DOC.read_text(encoding="utf-8") + ("\n" + PENDING.read_text(encoding="utf-8") if PENDING.exists() else "")
+TEXT = DOC.read_text(encoding="utf-8")
 SECTIONS = dict(re.findall(r"^### (CF\d{3})\n(.*?)(?=^### |\Z)", TEXT, re.DOTALL | re.MULTILINE))
 EXAMPLE = re.compile(
     r"Fails:\n\n(?:.*?\n\n)?```(\w+)\n(.*?)```\n\n```text\n(.*?)```\n\nPasses:\n\n```\w+\n(.*?)```", re.DOTALL

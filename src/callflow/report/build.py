@@ -17,7 +17,7 @@ from callflow.report.flowmap import FlowMap
 from callflow.report.stats import Histogram, money_text, share
 from callflow.report.tally import MONEY_FIELDS, FlowCounts, NodeCounts, Tally
 
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2
 TOP_PATHS = 10
 
 
@@ -164,6 +164,7 @@ def _stopped(tally: Tally) -> dict[str, Any]:
                 "day": call.day,
                 "started_at": call.started,
                 "status": call.status,
+                "ticket": call.ticket,
                 "node": call.stands_at,
                 "question": call.question,
                 "reason": call.stop_reason,
@@ -207,6 +208,7 @@ def _node_row(flow_id: str, node: str, counts: NodeCounts, flow_map: FlowMap | N
         "median": counts.seconds.median,
         "p90": counts.seconds.p90,
         "backs": counts.backs,
+        "changes": counts.changes,
         "ended_here": counts.ended_here,
         "stopped_here": counts.stopped_here,
         "expected_seconds": expected,

@@ -4,8 +4,10 @@ A call may have a receipt (on the shared drive, maybe more than one: a
 receipt exported again gets a new name), a journal (on the director's disk)
 or both. They are joined by session id: the receipt (or, when it is
 missing, the copy the journal keeps of it at the end) gives the outcome,
-path and money; the journal gives the flow version, the seconds per visit
-and the back-presses. A journal without an end is a call that did not end:
+path, money and ticket number; the time per node is the receipt's
+`time_per_node`, else the journal's count of it (a receipt written before
+receipts carried it); the journal gives the flow version, the back-presses
+and the changes (Ctrl-R). A journal without an end is a call that did not end:
 `in progress` while another callflow has it open, else `stopped`, with the
 reason it stopped (`ctrl-c`, `SIGHUP`, ...; `cut off` when it never said:
 killed, or the power went).
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from callflow.record.journal import is_open_elsewhere
-from callflow.report.extract import JOURNAL, QUIZ, RECEIPT, SKIP, Facts, align
+from callflow.report.extract import JOURNAL, QUIZ, RECEIPT, SKIP, Facts
 
 ENDED = "ended"
 STOPPED = "stopped"
@@ -46,9 +48,11 @@ class Call:
     duration: float | None = None
     path: tuple[str, ...] = ()
     picks: tuple[str | None, ...] = ()
-    seconds: tuple[float | None, ...] = ()  # per path entry; None where not timed
-    timed: bool = False  # a journal gave the time per visit
+    times: tuple[tuple[str, float], ...] = ()  # seconds at each node (all its visits), as a receipt's time_per_node
+    journalled: bool = False  # a journal was read: answers, backs and changes are known
     backs: tuple[str, ...] = ()  # the node of each back-press
+    changes: tuple[str, ...] = ()  # the node of each answer changed with Ctrl-R
+    ticket: str | None = None  # the ticket number, once the call has one
     stands_at: str | None = None  # a call that did not end: its node
     question: str | None = None  # ... and the question it waits on
     stop_reason: str | None = None
@@ -207,7 +211,8 @@ def _call(group: list[tuple[str, Facts]]) -> Iterator[Call]:
         duration=receipt.get("dur"),
         path=path,
         picks=tuple(receipt.get("pick", ())),
-        seconds=(None,) * len(path),
+        times=tuple(receipt.get("tpn", ())),
+        ticket=receipt.get("tk"),
         currency=receipt.get("cur"),
         money=receipt.get("money"),
         lines=tuple(receipt.get("lines", ())),
@@ -216,9 +221,11 @@ def _call(group: list[tuple[str, Facts]]) -> Iterator[Call]:
         call.journal = journal_path
         call.sha = journal.get("sha") or call.sha
         call.flow_file = journal.get("fpath") or call.flow_file
-        call.seconds = tuple(align(path, list(journal.get("visits", ()))))
-        call.timed = True
+        call.times = call.times or tuple(journal.get("tpn", ()))
+        call.journalled = True
         call.backs = tuple(journal.get("backs", ()))
+        call.changes = tuple(journal.get("chg", ()))
+        call.ticket = call.ticket or journal.get("tk")
         call.answers = int(journal.get("answers", 0))
     yield call
 
@@ -238,10 +245,12 @@ def _unfinished(path: str, j: Facts) -> Call:
         day=j.get("day"),
         started=j.get("started"),
         duration=j.get("dur"),
-        path=tuple(node for node, _ in j.get("visits", ())),
-        seconds=tuple(seconds for _, seconds in j.get("visits", ())),
-        timed=True,
+        path=tuple(j.get("visits", ())),
+        times=tuple(j.get("tpn", ())),
+        journalled=True,
         backs=tuple(j.get("backs", ())),
+        changes=tuple(j.get("chg", ())),
+        ticket=j.get("tk"),
         stands_at=at[0],
         question=at[1],
         stop_reason=None if open_now else (j.get("stopped") or CUT_OFF),

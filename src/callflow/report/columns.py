@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from callflow.record.wording import visible
+from callflow.flow.controls import visible
 
 WIDTH = 80
 ELLIPSIS = "…"
@@ -49,7 +49,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *, right: Seq
     Columns of words shrink, widest first, until the table fits."""
     cells = [[visible(c) if c is not None else "—" for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
-    gap = 2
+    # Two spaces between columns; one when that is what it takes for no cell to be cut.
+    gap = 2 if sum(widths) + 2 * (len(widths) - 1) <= width else 1
     words = [i for i in range(len(header)) if i not in right]
     while sum(widths) + gap * (len(widths) - 1) > width and words:
         widest = max(words, key=lambda i: widths[i])

@@ -16,18 +16,18 @@ import csv
 from collections.abc import Iterator
 from typing import IO, Any
 
-from callflow.record.wording import visible
+from callflow.flow.controls import visible
 from callflow.report.calls import Call
 from callflow.report.stats import money_text, past_due_collected
 
 BOM = "\ufeff"
 CALL_COLUMNS = (
-    "session", "flow", "flow_version", "agent", "status", "outcome", "day", "week", "started_utc",
-    "duration_seconds", "end_node", "stop_reason", "answers", "backs", "currency", "invoiced", "past_due",
+    "session", "ticket", "flow", "flow_version", "agent", "status", "outcome", "day", "week", "started_utc",
+    "duration_seconds", "end_node", "stop_reason", "answers", "backs", "changes", "currency", "invoiced", "past_due",
     "paid", "past_due_collected", "refunded", "due", "path", "file", "journal",
 )
 NODE_COLUMNS = (
-    "session", "flow", "agent", "day", "status", "outcome", "position", "node", "seconds", "next_node",
+    "session", "ticket", "flow", "agent", "day", "status", "outcome", "position", "node", "seconds", "next_node",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,21 +54,25 @@ def call_row(call: Call) -> list[str]:
         collected = past_due_collected(subtotal, past_due, paid, refunded)
         money = [money_text(v) for v in (subtotal, past_due, paid, collected, refunded, due)]
     return [
-        text_cell(call.session), text_cell(call.flow), call.sha or "", text_cell(call.agent), call.status,
-        text_cell(call.outcome), call.day or "", call.week or "", _utc(call.started), _number(call.duration),
-        text_cell(call.end_node), text_cell(call.stop_reason), str(call.answers) if call.timed else "",
-        str(len(call.backs)) if call.timed else "", text_cell(call.currency if call.money is not None else None),
+        text_cell(call.session), text_cell(call.ticket), text_cell(call.flow), call.sha or "", text_cell(call.agent),
+        call.status, text_cell(call.outcome), call.day or "", call.week or "", _utc(call.started), _number(call.duration),
+        text_cell(call.end_node), text_cell(call.stop_reason), str(call.answers) if call.journalled else "",
+        str(len(call.backs)) if call.journalled else "", str(len(call.changes)) if call.journalled else "",
+        text_cell(call.currency if call.money is not None else None),
         *money, text_cell(" > ".join(call.path)), text_cell(call.file), text_cell(call.journal),
     ]
 
 
 def node_rows(call: Call) -> Iterator[list[str]]:
+    """A row per visit; `seconds` is the call's time at the node (all its
+    visits, as the receipt's time per node), on the node's first visit."""
     path = call.path
+    times = dict(call.times)
     for i, node in enumerate(path):
-        seconds = call.seconds[i] if i < len(call.seconds) else None
+        seconds = times.pop(node, None)
         after = path[i + 1] if i + 1 < len(path) else ""
         yield [
-            text_cell(call.session), text_cell(call.flow), text_cell(call.agent), call.day or "", call.status,
+            text_cell(call.session), text_cell(call.ticket), text_cell(call.flow), text_cell(call.agent), call.day or "", call.status,
             text_cell(call.outcome), str(i + 1), text_cell(node), _number(seconds), text_cell(after),
         ]
 

@@ -17,16 +17,13 @@ reason (`Unreadable`), never a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from callflow.record.journal import JOURNAL_FORMAT, JournalError
-from callflow.record.journalread import JournalRecord, read_journal
 from callflow.record.receipts import RECEIPT_FORMAT
 
 Facts = dict[str, Any]
@@ -64,7 +61,9 @@ def read_facts(path: Path, kind: str) -> Facts:
     RECEIPT: a receipt or a quiz report); a skipped file gives SKIP facts."""
     try:
         if kind == JOURNAL:
-            return journal_facts(_journal(path))
+            from callflow.report.journalfacts import journal_file_facts
+
+            return journal_file_facts(path)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -88,7 +87,7 @@ def receipt_file_facts(data: bytes) -> Facts:
     return receipt_facts(parsed)
 
 
-def _format(data: dict[str, Any], known: int) -> None:
+def check_format(data: dict[str, Any], known: int) -> None:
     """Older receipts have no "format": they are version 1."""
     version = data.get("format", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -97,7 +96,7 @@ def _format(data: dict[str, Any], known: int) -> None:
         raise Unreadable(NEWER, f"format {version}")
 
 
-def _text(value: object) -> str | None:
+def text_of(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
@@ -134,11 +133,11 @@ def receipt_facts(data: dict[str, Any]) -> Facts:
     """The facts of a call's receipt (also a journal's end record)."""
     if "receipt" not in data and "format" not in data:
         raise Unreadable(NOT_OURS)
-    _format(data, RECEIPT_FORMAT)
+    check_format(data, RECEIPT_FORMAT)
     flow = data.get("flow")
-    session = _text(data.get("session"))
+    session = text_of(data.get("session"))
     path = data.get("path")
-    if not isinstance(flow, dict) or not _text(flow.get("id")) or session is None:
+    if not isinstance(flow, dict) or not text_of(flow.get("id")) or session is None:
         raise Unreadable(NOT_OURS, "no flow id or session")
     if not isinstance(path, list) or not all(isinstance(n, str) for n in path):
         raise Unreadable(NOT_OURS, "no path")
@@ -147,23 +146,47 @@ def receipt_facts(data: dict[str, Any]) -> Facts:
         "k": RECEIPT,
         "s": session,
         "flow": flow["id"],
-        "title": _text(flow.get("title")) or flow["id"],
-        "fpath": _text(flow.get("path")),
-        "sha": _text(flow.get("sha256")),
-        "agent": _text(data.get("agent")),
-        "outcome": _text(data.get("outcome")),
+        "title": text_of(flow.get("title")) or flow["id"],
+        "fpath": text_of(flow.get("path")),
+        "sha": text_of(flow.get("sha256")),
+        "agent": text_of(data.get("agent")),
+        "outcome": text_of(data.get("outcome")),
         "day": day_of(data.get("today"), data.get("started_at")),
-        "started": _text(data.get("started_at")),
+        "started": text_of(data.get("started_at")),
         "dur": float(duration) if isinstance(duration, int | float) and not isinstance(duration, bool) else None,
         "path": tuple(path),
         "pick": _picks(path, data.get("answers")),
     }
+    ticket = data.get("ticket")
+    number = ticket.get("number") if isinstance(ticket, dict) else None
+    if isinstance(number, str | int) and not isinstance(number, bool) and str(number):
+        facts["tk"] = str(number)
+    times = node_times(data.get("time_per_node"))
+    if times:
+        facts["tpn"] = times
     invoice = data.get("invoice")
     if isinstance(invoice, dict):
-        facts["cur"] = _text(invoice.get("currency")) or ""
+        facts["cur"] = text_of(invoice.get("currency")) or ""
         facts["money"] = tuple(cents(invoice.get(key, "0")) for key in MONEY_KEYS)
         facts["lines"] = tuple(_line(line) for line in invoice.get("lines") or ())
     return facts
+
+
+def node_times(value: object) -> tuple[tuple[str, float], ...]:
+    """A receipt's `time_per_node` as (node, seconds) pairs; empty when it
+    has none (a receipt written before it existed) or it is not a list of
+    {node, seconds}."""
+    if not isinstance(value, list):
+        return ()
+    times: list[tuple[str, float]] = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            raise Unreadable(NOT_OURS, "time_per_node")
+        node, seconds = entry.get("node"), entry.get("seconds")
+        if not isinstance(node, str) or not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise Unreadable(NOT_OURS, "time_per_node")
+        times.append((node, round(float(seconds), 1)))
+    return tuple(times)
 
 
 def _line(line: object) -> tuple[str, str, str, float, int]:
@@ -212,107 +235,6 @@ def align(path: Sequence[str], groups: Sequence[tuple[str, Any]]) -> list[Any]:
     return out
 
 
-# -- journals -------------------------------------------------------------------------
-
-
-def _journal(path: Path) -> JournalRecord:
-    try:
-        record = read_journal(path)
-    except JournalError as exc:
-        reason = CANNOT_READ if "cannot read" in exc.message else NOT_OURS
-        raise Unreadable(reason) from None
-    _format(record.start, JOURNAL_FORMAT)
-    return record
-
-
-def _moment(text: object) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def journal_facts(record: JournalRecord) -> Facts:
-    """Facts of a session journal: timing per visit, backs, where it stands."""
-    node, question = record.position()
-    visits, backs = timing(record)
-    end = record.end
-    facts: Facts = {
-        "k": JOURNAL,
-        "s": record.session_id,
-        "flow": record.flow_id,
-        "fpath": _text(record.start.get("flow_abspath")) or _text(record.start.get("flow_path")),
-        "sha": record.flow_sha256,
-        "agent": record.agent,
-        "day": day_of(record.start.get("today"), record.start.get("at")),
-        "started": _text(record.start.get("started_at")) or _text(record.start.get("at")),
-        "dur": round(record.active_seconds(), 1),
-        "visits": tuple(visits),
-        "backs": tuple(backs),
-        "ended": end is not None,
-        "stopped": record.stopped,
-        "at": (node, question),
-        "answers": len(record.answers()),
-        "last": _text(([record.start, *record.events])[-1].get("at")),
-    }
-    if end is not None and isinstance(end.get("receipt"), dict):
-        # Unreadable: the timing still counts; the call reads as ended without its receipt.
-        with contextlib.suppress(Unreadable):
-            facts["r"] = receipt_facts({"receipt": 1, **end["receipt"]})
-    return facts
-
-
-def timing(record: JournalRecord) -> tuple[list[tuple[str, float]], list[str]]:
-    """The visits still standing at the end of the journal, each with the
-    seconds its questions were on screen, and the node of every back-press.
-
-    Time between two journal events (notes aside) is spent where the call
-    stood after the first (its `next_node`); a stretch from a stop to the
-    resume is not counted. A visit is a run of standing answers at one node;
-    it takes the time spent at its node since the previous visit ended: time
-    spent at another node and then undone by a back belongs to no visit (the
-    back-press is counted where it was pressed).
-    """
-    where: str | None = record.start.get("next_node") if isinstance(record.start.get("next_node"), str) else None
-    since = _moment(record.start.get("at"))
-    spent: list[tuple[str, float]] = []  # (node, seconds) for each stretch, in order
-    standing: list[tuple[str, int]] = []  # (node, index in `spent` when answered)
-    backs: list[str] = []
-    for event in record.events:
-        kind = event.get("event")
-        if kind in ("note", "receipt", "receipt_failed"):
-            continue
-        moment = _moment(event.get("at"))
-        if kind in ("answer", "back", "stopped", "end") and where is not None and since and moment:
-            spent.append((where, max(0.0, (moment - since).total_seconds())))
-        if kind == "answer" and isinstance(event.get("node"), str):
-            standing.append((event["node"], len(spent)))
-        elif kind == "back":
-            if where is not None:
-                backs.append(where)
-            if standing:
-                standing.pop()
-        elif kind == "resume" and isinstance(event.get("kept"), int):
-            del standing[event["kept"] :]
-        if kind == "stopped":
-            since = None
-        elif moment is not None:
-            since = moment
-        if "next_node" in event:
-            where = event["next_node"] if isinstance(event["next_node"], str) else None
-    visits: list[tuple[str, float]] = []
-    begin = 0
-    for i, (node, upto) in enumerate(standing):
-        if i + 1 < len(standing) and standing[i + 1][0] == node:
-            continue  # the same visit goes on
-        seconds = sum(s for at, s in spent[begin:upto] if at == node)
-        visits.append((node, round(seconds, 1)))
-        begin = upto
-    return visits, backs
-
-
 # -- quiz reports -------------------------------------------------------------------------
 
 
@@ -338,9 +260,9 @@ def quiz_facts(data: dict[str, Any]) -> Facts:
         "agent": base["agent"],
         "day": base["day"],
         "started": base["started"],
-        "scenario": _text(scenario.get("name")) or _text(scenario.get("path")) or "",
+        "scenario": text_of(scenario.get("name")) or text_of(scenario.get("path")) or "",
         "score": quiz["score"],
         "ended": bool(quiz.get("ended", True)),
-        "left": _text(left.get("after")) if isinstance(left, dict) else None,
+        "left": text_of(left.get("after")) if isinstance(left, dict) else None,
         "wrong": wrong,
     }

@@ -19,8 +19,6 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from callflow.flow.errors import CallflowError
@@ -133,44 +131,10 @@ class FlowMap:
         return self.where(edge.source, rest)
 
     def expected_seconds(self, node_id: str) -> float | None:
-        """The time the flow expects a node to take (`expected_time`), if it says."""
-        return expected_seconds(getattr(self.picture.flow.nodes.get(node_id), "expected_time", None))
-
-
-def expected_seconds(value: object) -> float | None:
-    """An `expected_time` in seconds, whichever way the model keeps it: a
-    duration as written (`90 s`, `2 min`, `1:30`), minutes as a number (the
-    flows' durations are minutes), or a timedelta."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, int | float | Decimal):
-        return float(value) * 60
-    for attribute in ("seconds", "total_seconds"):
-        found = getattr(value, attribute, None)
-        if isinstance(found, int | float | Decimal):
-            return float(found)
-    if isinstance(value, str):
-        return _seconds_text(value)
-    return None
-
-
-def _seconds_text(text: str) -> float | None:
-    words = text.strip().lower()
-    for unit in ("seconds", "second", "secs", "sec", "s"):
-        if words.endswith(unit):
-            number = words[: -len(unit)].strip()
-            try:
-                return float(number)
-            except ValueError:
-                break
-    from callflow.flow.durations import DurationError, parse_duration
-
-    try:
-        return float(parse_duration(text)) * 60
-    except DurationError:
-        return None
+        """The time the flow expects a node to take (its `expected_time`), if it says."""
+        node = self.picture.flow.nodes.get(node_id)
+        seconds = node.expected_seconds if node is not None else None
+        return None if seconds is None else float(seconds)
 
 
 def locate_flows(wanted: dict[str, str], recorded: dict[str, Counter[str]]) -> dict[str, FlowMap | str]:

@@ -155,14 +155,14 @@ def _stopped(stopped: dict[str, Any]) -> str:
     if not stopped["count"]:
         return ""
     rows = [
-        [(c["started_at"] or "")[:16].replace("T", " "), c["agent"], c["flow"], c["node"], c["question"],
+        [(c["started_at"] or "")[:16].replace("T", " "), c["agent"], c["flow"], c["ticket"], c["node"], c["question"],
          c["reason"] or c["status"], number(c["answers"]), clock(c["seconds"])]
         for c in stopped["calls"]
     ]
     return (
         f'<section id="stopped"><h2>Calls that did not end ({number(stopped["count"])})</h2>'
         + table(["flow", "stands at", "calls"], [[s["flow"], s["node"], number(s["calls"])] for s in stopped["by_node"]], [2])
-        + table(["started", "agent", "flow", "stands at", "question", "why", "answers", "time"], rows, [6, 7])
+        + table(["started", "agent", "flow", "ticket", "stands at", "question", "why", "answers", "time"], rows, [7, 8])
         + "</section>"
     )
 
@@ -202,18 +202,18 @@ def _graphs(report: dict[str, Any], maps: dict[str, FlowMap | str]) -> str:
         nodes = [n for n in report["nodes"] if n["flow"] == part["flow"]]
         rows = [
             [n["node"], number(n["visits"]), number(n["timed"]), n["median"], n["p90"], number(n["backs"]),
-             number(n["ended_here"]), number(n["stopped_here"]), n["expected_seconds"]]
+             number(n["changes"]), number(n["ended_here"]), number(n["stopped_here"]), n["expected_seconds"]]
             for n in nodes
         ]
         drawn.append(
             f"<h3>{escape(part['flow'])}</h3>"
             + flow_graph(part["flow"], nodes, part["edges"], flow_map.start, list(flow_map.nodes))
-            + table(["node", "visits", "timed", "median s", "p90 s", "backs", "ended here", "stopped here", "expected s"], rows,
-                    range(1, 9), css="nodes")
+            + table(["node", "visits", "timed", "median s", "p90 s", "backs", "changes", "ended here", "stopped here",
+                     "expected s"], rows, range(1, 10), css="nodes")
         )
     return (
         '<section id="flows"><h2>The flows, coloured by what calls did</h2>'
-        '<p class="muted">Each box: the node, its visits · median seconds per visit; ↩ back-presses, ■ calls that ended or '
+        '<p class="muted">Each box: the node, its visits · median seconds a call spent there; ↩ back-presses, ■ calls that ended or '
         'stopped there (a red dot: the director went back from it). Edges are as thick as they are taken; a dashed red edge '
         "no call took.</p>"
         '<input type="radio" name="colour" id="by-visits" checked><label class="switch" for="by-visits">colour by visits'

@@ -10,9 +10,9 @@ What is counted (docs/report.md says it field by field):
 - money per currency (invoiced = the call's own lines; payments pay the
   call's lines first, then the past-due balance: what goes to the balance is
   `past_due_collected`), by item code and by agent;
-- per node of each flow: visits on the paths of ended calls, the seconds of
-  the visits a journal timed, back-presses, and the calls that ended or
-  stand there;
+- per node of each flow: visits on the paths of ended calls, the seconds
+  each ended call spent there (its time per node), back-presses, changes,
+  and the calls that ended or stand there;
 - the paths of ended calls, and each step with the option picked;
 - quizzes: scores per trainee, and where trainees left the scenario's path
   or answered otherwise.
@@ -51,8 +51,9 @@ class FlowCounts:
 @dataclass
 class NodeCounts:
     visits: int = 0
-    seconds: Histogram = field(default_factory=Histogram)
+    seconds: Histogram = field(default_factory=Histogram)  # per call at the node
     backs: int = 0
+    changes: int = 0
     ended_here: int = 0
     stopped_here: int = 0
 
@@ -153,15 +154,16 @@ class Tally:
     def _nodes(self, call: Call) -> None:
         for node in call.backs:
             self._node(call.flow, node).backs += 1
+        for node in call.changes:
+            self._node(call.flow, node).changes += 1
         if call.status != ENDED:
             if call.stands_at is not None:
                 self._node(call.flow, call.stands_at).stopped_here += 1
             return
-        for node, seconds in zip(call.path, call.seconds, strict=False):
-            counts = self._node(call.flow, node)
-            counts.visits += 1
-            if seconds is not None:
-                counts.seconds.add(seconds)
+        for node in call.path:
+            self._node(call.flow, node).visits += 1
+        for node, seconds in call.times:
+            self._node(call.flow, node).seconds.add(seconds)
         if call.path:
             self._node(call.flow, call.path[-1]).ended_here += 1
 

@@ -63,8 +63,8 @@ def _head(report: dict[str, Any]) -> list[str]:
         lines.append(f"Days {period['first_day']} to {period['last_day']}")
     files = sources["files"]
     read = (
-        f"Read {number(files['receipts'])} receipts, {number(files['journals'])} journals and "
-        f"{number(files['quiz_reports'])} quiz reports from {', '.join(sources['folders'])}"
+        f"Read {_count(files['receipts'], 'receipt')}, {_count(files['journals'], 'journal')} and "
+        f"{_count(files['quiz_reports'], 'quiz report')} from {', '.join(sources['folders'])}"
     )
     skipped = sources["skipped"]["count"]
     if skipped:
@@ -138,10 +138,10 @@ def _stopped(stopped: dict[str, Any]) -> list[str]:
     lines.append("")
     lines.append(f"The newest{' ' + str(len(newest)) if len(newest) > 1 else ''}:")
     lines += table(
-        ["started", "agent", "flow", "stands at", "why", "answers", "time"],
-        [[(c["started_at"] or "")[:16].replace("T", " "), _agent(c["agent"]), c["flow"], c["node"],
+        ["started", "agent", "flow", "ticket", "stands at", "why", "answers", "time"],
+        [[(c["started_at"] or "")[:16].replace("T", " "), _agent(c["agent"]), c["flow"], c["ticket"] or "—", c["node"],
           c["reason"] or c["status"], number(c["answers"]), clock(c["seconds"])] for c in newest],
-        right=[5, 6],
+        right=[6, 7],
     )
     return lines
 
@@ -190,21 +190,28 @@ def _nodes(nodes: list[dict[str, Any]]) -> list[str]:
     for flow in flows:
         rows = [
             [n["node"], number(n["visits"]), number(n["timed"]), _seconds(n["median"]), _seconds(n["p90"]),
-             number(n["backs"]), number(n["ended_here"]), number(n["stopped_here"])]
+             number(n["backs"]), number(n["changes"]), number(n["ended_here"]), number(n["stopped_here"])]
             for n in nodes
-            if n["flow"] == flow and (n["visits"] or n["backs"] or n["stopped_here"])
+            if n["flow"] == flow and (n["visits"] or n["backs"] or n["changes"] or n["stopped_here"])
         ]
         if not rows:
             continue
         lines += heading(f"Time per node: {flow}")
-        lines += table(["node", "visits", "timed", "median", "p90", "backs", "ended", "stopped"], rows, right=list(range(1, 8)))
+        lines += table(["node", "visits", "timed", "median", "p90", "backs", "chg", "ended", "stop"], rows,
+                       right=list(range(1, 9)))
     if lines:
-        lines += wrap("(seconds per visit, from the journals read; backs: how often the director went back from the node)")
+        lines += wrap("(median and p90: the seconds a call spent at the node, all its visits, from the receipts' time "
+                      "per node or else the journals; backs: how often the director went back from the node; chg: "
+                      "answers there changed with Ctrl-R; ended, stop: calls that ended there, or stopped there)")
     return lines
 
 
+def _count(n: int, what: str) -> str:
+    return f"{number(n)} {what}{'s' if n != 1 else ''}"
+
+
 def _seconds(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} s"
+    return "—" if value is None else f"{value:.1f}"
 
 
 def _paths(paths: list[dict[str, Any]]) -> list[str]:

@@ -8,7 +8,7 @@ three warnings come of it, each where the author wrote the thing:
 - CF402 an edge no call took between two nodes calls did reach (at its
   `next`, `goto`, `else`, `then` or `call:`; an edge from or to a node never
   reached is already said by CF401);
-- CF403 a node whose median time per visit is over the `expected_time` the
+- CF403 a node whose median time per call (the receipts' time per node) is over the `expected_time` the
   flow gives it (at that key).
 
 A flow no call of the period ran gets no warning, only a note: silence from
@@ -79,7 +79,7 @@ def usage_warnings(files: Sequence[str], folders: Sequence[str], since: str | No
             if edge.source in unreached or edge.target in unreached:
                 continue  # CF401 says it
             label = f" ({edge.label})" if edge.label else ""
-            target = edge.target if edge.way != "return" else "the caller"
+            target = edge.target  # a return: the caller it goes back to
             usage.diagnostics.append(
                 _warning(flow_map.edge_where(edge), EDGE_NEVER_TAKEN.code,
                          f"no call took {edge.source} → {target}{label} in {_calls(ended)}{period}")
@@ -91,7 +91,7 @@ def usage_warnings(files: Sequence[str], folders: Sequence[str], since: str | No
             usage.diagnostics.append(
                 _warning(flow_map.where(node["node"], ("expected_time",)), OVER_EXPECTED_TIME.code,
                          f"calls spend {clock(median)} at node '{node['node']}' (the median of {node['timed']:,} timed "
-                         f"visit{'s' if node['timed'] != 1 else ''}; p90 {clock(node['p90'])}), over its expected_time "
+                         f"call{'s' if node['timed'] != 1 else ''}; p90 {clock(node['p90'])}), over its expected_time "
                          f"of {clock(expected)}")
             )
     return usage
