@@ -48,7 +48,7 @@ class Call:
     duration: float | None = None
     path: tuple[str, ...] = ()
     picks: tuple[str | None, ...] = ()
-    times: tuple[tuple[str, float], ...] = ()  # seconds at each node (all its visits), as a receipt's time_per_node
+    times: tuple[tuple[str, int], ...] = ()  # tenths of a second at each node (all its visits), as time_per_node
     journalled: bool = False  # a journal was read: answers, backs and changes are known
     backs: tuple[str, ...] = ()  # the node of each back-press
     changes: tuple[str, ...] = ()  # the node of each answer changed with Ctrl-R
@@ -64,10 +64,7 @@ class Call:
 
     @property
     def week(self) -> str | None:
-        if self.day is None:
-            return None
-        year, week, _ = date.fromisoformat(self.day).isocalendar()
-        return f"{year}-W{week:02d}"
+        return week_of(self.day)
 
     @property
     def end_node(self) -> str | None:
@@ -75,6 +72,14 @@ class Call:
         if self.status != ENDED:
             return self.stands_at
         return self.path[-1] if self.path else None
+
+
+def week_of(day: str | None) -> str | None:
+    """The ISO week of a day: `2026-W47`."""
+    if day is None:
+        return None
+    year, week, _ = date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 @dataclass(slots=True)
@@ -181,8 +186,11 @@ def _quiz(path: str, f: Facts) -> Quiz:
 
 
 def _call(group: list[tuple[str, Facts]]) -> Iterator[Call]:
-    receipts = [(p, f) for p, f in group if f.get("k") == RECEIPT]
-    journals = [(p, f) for p, f in group if f.get("k") == JOURNAL]
+    if len(group) == 1 and group[0][1].get("k") == RECEIPT:  # most calls: a receipt alone
+        receipts, journals = group, []
+    else:
+        receipts = [(p, f) for p, f in group if f.get("k") == RECEIPT]
+        journals = [(p, f) for p, f in group if f.get("k") == JOURNAL]
     journal_path, journal = journals[0] if journals else (None, None)
     if receipts:
         file, receipt = receipts[0]

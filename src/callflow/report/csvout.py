@@ -69,7 +69,8 @@ def node_rows(call: Call) -> Iterator[list[str]]:
     path = call.path
     times = dict(call.times)
     for i, node in enumerate(path):
-        seconds = times.pop(node, None)
+        tenths = times.pop(node, None)
+        seconds = None if tenths is None else tenths / 10
         after = path[i + 1] if i + 1 < len(path) else ""
         yield [
             text_cell(call.session), text_cell(call.ticket), text_cell(call.flow), text_cell(call.agent), call.day or "", call.status,

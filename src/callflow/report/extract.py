@@ -21,7 +21,6 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from callflow.record.receipts import RECEIPT_FORMAT
@@ -56,25 +55,8 @@ def skipped(reason: str, detail: str = "") -> Facts:
     return {"k": SKIP, "why": reason, "detail": detail}
 
 
-def read_facts(path: Path, kind: str) -> Facts:
-    """The facts of one file (`kind` is JOURNAL for journal/*.jsonl, else
-    RECEIPT: a receipt or a quiz report); a skipped file gives SKIP facts."""
-    try:
-        if kind == JOURNAL:
-            from callflow.report.journalfacts import journal_file_facts
-
-            return journal_file_facts(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise Unreadable(CANNOT_READ, exc.strerror or str(exc)) from None
-        return receipt_file_facts(data)
-    except Unreadable as exc:
-        return skipped(exc.reason, exc.detail)
-
-
 def receipt_file_facts(data: bytes) -> Facts:
-    if not data.strip():
+    if not data or data.isspace():
         raise Unreadable(HALF_WRITTEN, "empty")
     try:
         parsed = json.loads(data)
@@ -139,7 +121,7 @@ def receipt_facts(data: dict[str, Any]) -> Facts:
     path = data.get("path")
     if not isinstance(flow, dict) or not text_of(flow.get("id")) or session is None:
         raise Unreadable(NOT_OURS, "no flow id or session")
-    if not isinstance(path, list) or not all(isinstance(n, str) for n in path):
+    if type(path) is not list or not all(type(n) is str for n in path):
         raise Unreadable(NOT_OURS, "no path")
     duration = data.get("duration_seconds")
     facts: Facts = {
@@ -172,21 +154,20 @@ def receipt_facts(data: dict[str, Any]) -> Facts:
     return facts
 
 
-def node_times(value: object) -> tuple[tuple[str, float], ...]:
-    """A receipt's `time_per_node` as (node, seconds) pairs; empty when it
-    has none (a receipt written before it existed) or it is not a list of
-    {node, seconds}."""
-    if not isinstance(value, list):
+def node_times(value: object) -> tuple[tuple[str, int], ...]:
+    """A receipt's `time_per_node` as (node, tenths of a second) pairs; empty
+    when it has none (a receipt written before it existed). Anything but a
+    list of {node (text), seconds (a number)} is not a receipt of ours."""
+    if type(value) is not list:
         return ()
-    times: list[tuple[str, float]] = []
-    for entry in value:
-        if not isinstance(entry, dict):
+    try:
+        times = tuple([(entry["node"], entry["seconds"]) for entry in value])
+    except (TypeError, KeyError, IndexError):
+        raise Unreadable(NOT_OURS, "time_per_node") from None
+    for node, seconds in times:
+        if type(node) is not str or (type(seconds) is not float and type(seconds) is not int):
             raise Unreadable(NOT_OURS, "time_per_node")
-        node, seconds = entry.get("node"), entry.get("seconds")
-        if not isinstance(node, str) or not isinstance(seconds, int | float) or isinstance(seconds, bool):
-            raise Unreadable(NOT_OURS, "time_per_node")
-        times.append((node, round(float(seconds), 1)))
-    return tuple(times)
+    return tuple([(node, round(seconds * 10)) for node, seconds in times])
 
 
 def _line(line: object) -> tuple[str, str, str, float, int]:
@@ -208,15 +189,20 @@ def _picks(path: Sequence[str], answers: object) -> tuple[str | None, ...]:
     """For each entry of the path, the value of the last answer given at that
     visit (a choose's option), if short; None where nothing was asked."""
     groups: list[tuple[str, str | None]] = []
-    for answer in answers if isinstance(answers, list) else ():
-        if not isinstance(answer, dict) or not isinstance(answer.get("node"), str):
+    last: str | None = None
+    for answer in answers if type(answers) is list else ():
+        if type(answer) is not dict:
+            continue
+        node = answer.get("node")
+        if type(node) is not str:
             continue
         value = answer.get("value")
-        pick = value if isinstance(value, str) and len(value) <= MAX_PICK and not answer.get("secret") else None
-        if groups and groups[-1][0] == answer["node"]:
-            groups[-1] = (answer["node"], pick)
+        pick = value if type(value) is str and len(value) <= MAX_PICK and not answer.get("secret") else None
+        if node == last:
+            groups[-1] = (node, pick)
         else:
-            groups.append((answer["node"], pick))
+            groups.append((node, pick))
+            last = node
     return tuple(align(path, groups))
 
 

@@ -66,7 +66,7 @@ def journal_facts(record: JournalRecord) -> Facts:
         "started": text_of(record.start.get("started_at")) or text_of(record.start.get("at")),
         "dur": round(record.active_seconds(), 1),
         "visits": tuple(visits(record)),
-        "tpn": tuple((n, round(s, 1)) for n, s in node_seconds(events).items()),
+        "tpn": tuple((n, round(s * 10)) for n, s in node_seconds(events).items()),
         "backs": tuple(backs(record)),
         "chg": tuple(str(e["node"]) for e in record.events if e.get("event") == "change" and isinstance(e.get("node"), str)),
         "ended": record.end is not None,

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from callflow.flow.errors import CallflowError, ExitCode
 from callflow.record.journal import JOURNAL_DIR, JOURNAL_SUFFIX
@@ -28,8 +29,7 @@ class SourceError(CallflowError):
     exit_code = ExitCode.LOAD
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One file to read, with what its stat said when it was found."""
 
     path: str
@@ -58,31 +58,30 @@ class Listing:
         pending = [top]
         while pending:
             folder = pending.pop()
+            in_journal = os.path.basename(folder) == JOURNAL_DIR
+            subfolders: list[str] = []
             try:
+                # Read as listed, not sorted: a folder of 100,000 receipts is never held whole.
                 with os.scandir(folder) as entries:
-                    listed = list(entries)
+                    for entry in entries:
+                        name = entry.name
+                        if name[0] == ".":
+                            continue
+                        kind = RECEIPT if name.endswith(".json") else JOURNAL if in_journal and name.endswith(JOURNAL_SUFFIX) else None
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                subfolders.append(entry.path)
+                                continue
+                            if kind is None or not entry.is_file():
+                                continue
+                            st = entry.stat()
+                        except OSError:
+                            continue  # gone between the listing and the stat: it is no longer there
+                        yield Found(entry.path, st.st_size, st.st_mtime_ns, kind)
             except OSError:
                 self.unlistable.append(folder)
                 continue
-            in_journal = os.path.basename(folder) == JOURNAL_DIR
-            subfolders: list[str] = []
-            for entry in sorted(listed, key=lambda e: e.name):
-                if entry.name.startswith("."):
-                    continue
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        subfolders.append(entry.path)
-                        continue
-                    if not entry.is_file():
-                        continue
-                    kind = _kind(entry.name, in_journal)
-                    if kind is None:
-                        continue
-                    st = entry.stat()
-                except OSError:
-                    continue  # gone between the listing and the stat: it is no longer there
-                yield Found(entry.path, st.st_size, st.st_mtime_ns, kind)
-            pending.extend(reversed(subfolders))
+            pending.extend(sorted(subfolders, reverse=True))
 
 
 def _kind(name: str, in_journal: bool) -> str | None:

@@ -24,13 +24,15 @@ import heapq
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from callflow.report.calls import ENDED, IN_PROGRESS, STOPPED, Call, Quiz, Skipped
+from callflow.report.calls import ENDED, IN_PROGRESS, STOPPED, Call, Quiz, Skipped, week_of
 from callflow.report.stats import Histogram, past_due_collected
 
 NEWEST_STOPPED = 100
 MAX_SKIPPED_LISTED = 100
 PICKS_PER_STEP = 50  # an option's values are few; a typed amount is not an option
+PENDING_PATHS = 20_000  # distinct (path, picks) held before they are counted out
 MONEY_FIELDS = ("invoiced", "past_due", "paid", "past_due_collected", "refunded", "due")
 
 
@@ -91,52 +93,54 @@ class Tally:
     calls: int = 0
     status: Counter[str] = field(default_factory=Counter)
     _order: itertools.count[int] = field(default_factory=itertools.count)
+    # Ended calls by (flow, path, picks): calls mostly go the same few ways, so
+    # their nodes, steps and picks are counted once per way (`settle`).
+    _pending: Counter[tuple[str, tuple[str, ...], tuple[str | None, ...]]] = field(default_factory=Counter)
+    _pending_calls: Counter[tuple[Any, ...]] = field(default_factory=Counter)
+    flows_reached: list[tuple[str, str | None]] = field(default_factory=list)  # calls not ended: where they stand
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What is kept of the counts (callflow.report.parts): settled, without the running order."""
+        self.settle()
+        return {k: v for k, v in self.__dict__.items() if k != "_order"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._order = itertools.count()
 
     # -- calls -----------------------------------------------------------------------------
 
     def add(self, call: Call) -> None:
-        self.calls += 1
-        self.status[call.status] += 1
-        flow = self.flows.get(call.flow)
-        if flow is None:
-            flow = self.flows[call.flow] = FlowCounts(call.title)
-        if call.title != call.flow:
-            flow.title = call.title
-        flow.calls += 1
-        flow.status[call.status] += 1
-        flow.versions[call.sha] += 1
-        if call.day is not None:
-            span = flow.version_days.setdefault(call.sha, [call.day, call.day])
-            span[0], span[1] = min(span[0], call.day), max(span[1], call.day)
-        if call.flow_file:
-            flow.flow_files[call.flow_file] += 1
-        flow.reached.update(call.path)
-        if call.stands_at is not None:
-            flow.reached.add(call.stands_at)
-        outcome = call.outcome if call.status == ENDED else None
-        key = (call.flow, outcome)
-        self.outcome_calls[key] += 1
-        agent = self.agents.get(call.agent)
-        if agent is None:
-            agent = self.agents[call.agent] = AgentCounts()
-        agent.calls += 1
-        agent.status[call.status] += 1
+        ended = call.status == ENDED
+        outcome = call.outcome if ended else None
+        # What is counted by flow, version, agent, day and outcome is counted
+        # once per combination (`settle`); calls share them by the thousand.
+        self._pending_calls[(call.flow, call.title, call.status, call.sha, call.day, call.flow_file, outcome,
+                             call.agent)] += 1
         if call.duration is not None:
+            tenths = round(call.duration * 10)
+            key = (call.flow, outcome)
             hist = self.outcomes.get(key)
             if hist is None:
                 hist = self.outcomes[key] = Histogram()
-            hist.add(call.duration)
-            agent.duration.add(call.duration)
-            if call.status == ENDED:
-                self.durations.add(call.duration)
-        label = outcome if outcome is not None else call.status
-        self.days.setdefault(call.day, Counter())[label] += 1
-        self.weeks.setdefault(call.week, Counter())[label] += 1
-        self._nodes(call)
-        if call.status == ENDED:
-            self._path(flow, call)
-            self._money(call)
+            hist.counts[tenths] += 1
+            hist.n += 1
+            agent = self.agents.get(call.agent)
+            if agent is None:
+                agent = self.agents[call.agent] = AgentCounts()
+            agent.duration.counts[tenths] += 1
+            agent.duration.n += 1
+            if ended:
+                self.durations.counts[tenths] += 1
+                self.durations.n += 1
+        if call.backs or call.changes or call.times or not ended:
+            self._nodes(call)
+        if ended:
+            self._pending[(call.flow, call.path, call.picks)] += 1
+            if call.money is not None and call.currency is not None:
+                self._money(call)
         else:
+            self.flows_reached.append((call.flow, call.stands_at))
             self.stopped_at[(call.flow, call.stands_at)] += 1
             self.stop_reasons[call.stop_reason or IN_PROGRESS] += 1
             entry = (call.started or "", next(self._order), call)
@@ -144,6 +148,43 @@ class Tally:
                 heapq.heappush(self.newest_stopped, entry)
             else:
                 heapq.heappushpop(self.newest_stopped, entry)
+        if len(self._pending) >= PENDING_PATHS or len(self._pending_calls) >= PENDING_PATHS:
+            self.settle()
+
+    def _settle_calls(self) -> None:
+        weeks: dict[str | None, str | None] = {}
+        for (flow_id, title, status, sha, day, flow_file, outcome, agent_name), n in self._pending_calls.items():
+            self.calls += n
+            self.status[status] += n
+            flow = self.flows.get(flow_id)
+            if flow is None:
+                flow = self.flows[flow_id] = FlowCounts(title)
+            if title != flow_id:
+                flow.title = title
+            flow.calls += n
+            flow.status[status] += n
+            flow.versions[sha] += n
+            if day is not None:
+                span = flow.version_days.setdefault(sha, [day, day])
+                span[0], span[1] = min(span[0], day), max(span[1], day)
+            if flow_file:
+                flow.flow_files[flow_file] += n
+            self.outcome_calls[(flow_id, outcome)] += n
+            agent = self.agents.get(agent_name)
+            if agent is None:
+                agent = self.agents[agent_name] = AgentCounts()
+            agent.calls += n
+            agent.status[status] += n
+            label = outcome if outcome is not None else status
+            self.days.setdefault(day, Counter())[label] += n
+            if day not in weeks:
+                weeks[day] = week_of(day)
+            self.weeks.setdefault(weeks[day], Counter())[label] += n
+        self._pending_calls.clear()
+        for flow_id, node in self.flows_reached:
+            if node is not None:
+                self.flows[flow_id].reached.add(node)
+        self.flows_reached.clear()
 
     def _node(self, flow: str, node: str) -> NodeCounts:
         counts = self.nodes.get((flow, node))
@@ -160,29 +201,40 @@ class Tally:
             if call.stands_at is not None:
                 self._node(call.flow, call.stands_at).stopped_here += 1
             return
-        for node in call.path:
-            self._node(call.flow, node).visits += 1
-        for node, seconds in call.times:
-            self._node(call.flow, node).seconds.add(seconds)
-        if call.path:
-            self._node(call.flow, call.path[-1]).ended_here += 1
+        nodes = self.nodes
+        for node, tenths in call.times:
+            counts = nodes.get((call.flow, node))
+            if counts is None:
+                counts = self._node(call.flow, node)
+            hist = counts.seconds
+            hist.counts[tenths] += 1
+            hist.n += 1
 
-    def _path(self, flow: FlowCounts, call: Call) -> None:
-        path = call.path
-        flow.paths[path] += 1
-        for i in range(len(path) - 1):
-            step = (path[i], path[i + 1])
-            flow.steps[step] += 1
-            pick = call.picks[i] if i < len(call.picks) else None
-            picks = flow.picks.get(step)
-            if picks is None:
-                picks = flow.picks[step] = Counter()
-            if pick in picks or len(picks) < PICKS_PER_STEP:
-                picks[pick] += 1
+    def settle(self) -> None:
+        """Count what is held by combination: the calls by flow, version,
+        agent, day and outcome; the nodes, steps and picks of the ended calls."""
+        self._settle_calls()
+        for (flow_id, path, picks_of), calls in self._pending.items():
+            flow = self.flows[flow_id]
+            flow.paths[path] += calls
+            flow.reached.update(path)
+            for node in path:
+                self._node(flow_id, node).visits += calls
+            if path:
+                self._node(flow_id, path[-1]).ended_here += calls
+            for i in range(len(path) - 1):
+                step = (path[i], path[i + 1])
+                flow.steps[step] += calls
+                pick = picks_of[i] if i < len(picks_of) else None
+                picks = flow.picks.get(step)
+                if picks is None:
+                    picks = flow.picks[step] = Counter()
+                if pick in picks or len(picks) < PICKS_PER_STEP:
+                    picks[pick] += calls
+        self._pending.clear()
 
     def _money(self, call: Call) -> None:
-        if call.money is None or call.currency is None:
-            return
+        assert call.money is not None and call.currency is not None
         subtotal, past_due, _total, paid, refunded, due = call.money
         collected = past_due_collected(subtotal, past_due, paid, refunded)
         values = (subtotal, past_due, paid, collected, refunded, due)
