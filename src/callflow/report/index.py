@@ -230,8 +230,13 @@ def _loaded(rows: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, Facts]]:
 
 
 def shard_of(session: str) -> int:
-    """The shard of a session's files: every file of one call in one shard."""
-    return zlib.crc32(session.encode("utf-8", "surrogatepass")) % SHARDS
+    """The shard of a session's files: every file of one call in one shard.
+    Session ids start with the day the call started (`20261123-140512-…`):
+    the calls of one day share a shard, so a day's new receipts make one
+    shard to count again, not all of them."""
+    day = session[:8]
+    key = day if len(day) == 8 and day.isdigit() else session
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 def _row(path: str, size: int, mtime: int, kind: str) -> Row:
@@ -249,7 +254,7 @@ def _read_in_parallel(todo: Iterable[tuple[str, int, int, str]], count: int) -> 
     """The rows of many files, read and parsed by one process per core (a
     report over a new drive of receipts is parsing JSON); batches go out
     while the rows of the last come back, so memory holds two batches."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = cores()
     if workers < 2:
         yield from (_row(*item) for item in todo)
         return
@@ -269,6 +274,15 @@ def _read_in_parallel(todo: Iterable[tuple[str, int, int, str]], count: int) -> 
             if submitted is None:
                 break
             pending = submitted
+
+
+def cores() -> int:
+    """The processes worth starting: the cores this process may run on."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_WORKERS))
 
 
 def _split(items: list[Any], parts: int) -> list[list[Any]]:

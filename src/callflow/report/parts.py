@@ -22,14 +22,13 @@ skipped files listed (the first hundred) come in the order of the shards.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from callflow.report.calls import ENDED, Call, Filters, Quiz, Skipped, read_all
 from callflow.report.extract import Facts
-from callflow.report.index import MAX_WORKERS, Index
+from callflow.report.index import Index, cores
 from callflow.report.stats import Histogram
 from callflow.report.tally import MAX_SKIPPED_LISTED, PICKS_PER_STEP, AgentCounts, FlowCounts, NodeCounts, Tally
 
@@ -171,7 +170,7 @@ def _count_in_worker(task: tuple[str, int, Filters]) -> tuple[Part, list[Call]]:
 def count_shards(index: Index, shards: list[int], filters: Filters) -> Iterator[tuple[Part, list[Call]]]:
     """Each shard counted: by one process per core when there are many and the
     index is a file they can open; else here, one after the other."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = cores()
     if len(shards) < PARALLEL_SHARDS or workers < 2 or index.path is None:
         for shard in shards:
             yield count_shard(index.shard_facts(shard), filters)
