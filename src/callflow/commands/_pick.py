@@ -33,7 +33,7 @@ def pick_flow(command: str = "run") -> Path:
 
     room = shutil.get_terminal_size().columns - 4  # the pointer before each choice, and a column spare
     choices = [
-        Choice(choice_label(f.title, f"{f.path}{'' if f.status == 'ok' else ', lint: ' + f.status}", room), value=f.path)
+        Choice(choice_label(f.title or "-", f"{f.path}{'' if f.status == 'ok' else ', lint: ' + f.status}", room), value=f.path)
         for f in found
     ]
     try:
