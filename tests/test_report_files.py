@@ -77,6 +77,12 @@ def test_unknown_half_written_and_foreign_files_are_skipped_and_counted(walked: 
     newer = json.loads(whole)
     newer.update(format=2, session=newer["session"] + "-new")
     (folder / "newer.json").write_text(json.dumps(newer), encoding="utf-8")
+    before_format = json.loads(whole)
+    del before_format["format"]  # written before receipts carried `format`: `receipt` (1) is the version
+    before_format["session"] += "-old"
+    (folder / "before-format.json").write_text(json.dumps(before_format), encoding="utf-8")
+    newer_receipt = dict(before_format, receipt=2, session=before_format["session"] + "-2")
+    (folder / "newer-receipt.json").write_text(json.dumps(newer_receipt), encoding="utf-8")
     (folder / "settings.json").write_text('{"theme": "dark"}', encoding="utf-8")
     (folder / "list.json").write_text("[1, 2]", encoding="utf-8")
     bad_money = json.loads(whole)
@@ -90,23 +96,23 @@ def test_unknown_half_written_and_foreign_files_are_skipped_and_counted(walked: 
     (folder / "journal").mkdir()
     (folder / "journal" / "torn.jsonl").write_text('{"event": "start", "format": 9', encoding="utf-8")
     data = as_json(folder)
-    assert data["calls"]["total"] == 1
+    assert data["calls"]["total"] == 2
     skipped = data["sources"]["skipped"]
     assert skipped["by_reason"] == {
         "not a callflow receipt, journal or quiz report": 5,
         "not whole JSON (being written, or damaged)": 2,
-        "a newer format than this callflow reads": 1,
+        "a newer format than this callflow reads": 2,
     }
-    assert skipped["count"] == 8
+    assert skipped["count"] == 9
     assert {Path(f["path"]).name for f in skipped["files"]} == {
-        "half.json", "empty.json", "newer.json", "settings.json", "list.json", "bad-money.json", "bad-times.json",
+        "half.json", "empty.json", "newer.json", "newer-receipt.json", "settings.json", "list.json", "bad-money.json", "bad-times.json",
         "torn.jsonl",
     }
     text = cli("report", folder)
     assert text.returncode == 0 and "Traceback" not in text.stderr + text.stdout
     words = " ".join(text.stdout.split())
-    assert "Read 1 receipt, 0 journals and 0 quiz reports from" in words
-    assert "; 8 files skipped (listed at the end)" in words and "Skipped: 8 files" in words
+    assert "Read 2 receipts, 0 journals and 0 quiz reports from" in words
+    assert "; 9 files skipped (listed at the end)" in words and "Skipped: 9 files" in words
 
 
 def test_receipts_written_while_the_report_reads(walked: Path, tmp_path: Path) -> None:

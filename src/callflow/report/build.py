@@ -38,7 +38,8 @@ def build(tally: Tally, maps: dict[str, FlowMap | str], sources: dict[str, Any],
     flows = sorted(tally.flows.items(), key=lambda kv: (-kv[1].calls, kv[0]))
     days = sorted(d for d in tally.days if d is not None)
     return {
-        "format": REPORT_FORMAT,
+        "format": "callflow-report",
+        "format_version": REPORT_FORMAT,
         "filters": filters.to_dict(),
         "sources": {**sources, "skipped": _skipped(tally)},
         "period": {"first_day": days[0] if days else None, "last_day": days[-1] if days else None},

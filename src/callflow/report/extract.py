@@ -70,8 +70,9 @@ def receipt_file_facts(data: bytes) -> Facts:
 
 
 def check_format(data: dict[str, Any], known: int) -> None:
-    """Older receipts have no "format": they are version 1."""
-    version = data.get("format", 1)
+    """The version is `format`, else (a receipt before `format` was added)
+    `receipt`, else 1."""
+    version = data.get("format", data.get("receipt", 1))
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise Unreadable(NOT_OURS, f"format {version!r}")
     if version > known:
