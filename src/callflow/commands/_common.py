@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
@@ -18,10 +18,9 @@ T = TypeVar("T")
 
 # The call's date for walks and route searches (default: a fixed day, so that runs repeat).
 TodayOption = Annotated[
-    datetime | None,
+    str | None,
     typer.Option(
         "--today",
-        formats=["%Y-%m-%d"],
         metavar="YYYY-MM-DD",
         help="The call's date the flow reads as `today` (default: 2026-11-23, fixed so that runs repeat).",
         show_default=False,
@@ -29,8 +28,39 @@ TodayOption = Annotated[
 ]
 
 
-def day_of(value: datetime | None, default: date) -> date:
-    return value.date() if value is not None else default
+def day_of(value: str | None, default: date) -> date:
+    """The --today date; a usage error (exit 2) naming what to write otherwise.
+    Parsed here, not by typer, so the message is the same under every typer."""
+    if value is None:
+        return default
+    try:
+        return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else _not_a_day(value)
+    except ValueError:
+        return _not_a_day(value)
+
+
+def _not_a_day(value: str) -> NoReturn:
+    fail(f"--today {value}: write the date as YYYY-MM-DD, e.g. 2026-11-23", ExitCode.USAGE)
+
+
+def optional_argument(name: str, *, many: bool = False) -> str:
+    """The metavar of an optional argument, shown as `[PATH]...` in the usage
+    line whatever typer draws: typer 0.29 and later bracket an argument's
+    metavar themselves, earlier ones print it as given."""
+    if _TYPER_DECORATES_METAVARS:
+        return name
+    return f"[{name}]" + ("..." if many else "")
+
+
+def _typer_decorates_metavars() -> bool:
+    try:
+        major, minor = (int(part) for part in typer.__version__.split(".")[:2])
+    except (AttributeError, ValueError):
+        return False
+    return (major, minor) >= (0, 29)
+
+
+_TYPER_DECORATES_METAVARS = _typer_decorates_metavars()
 
 
 def complete_path(incomplete: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from callflow.commands._common import complete_path, fail
+from callflow.commands._common import complete_path, fail, optional_argument
 from callflow.commands._stdin import STDIN
 from callflow.flow.errors import ExitCode
 
@@ -59,7 +59,7 @@ def lint(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[PATH]...",
+            metavar=optional_argument("PATH", many=True),
             help="Flow files, folders holding flows, or - for standard input (default: flows/).",
             autocompletion=complete_path,
             show_default=False,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from callflow.commands._common import complete_path, fail
+from callflow.commands._common import complete_path, fail, optional_argument
 from callflow.flow.errors import ExitCode
 
 FORMAT_VERSION = 1
@@ -32,7 +32,7 @@ class ListFormat(str, Enum):
 def list_flows(
     folders: Annotated[
         list[Path] | None, typer.Argument(
-            metavar="[DIR]...", help="Folders or flow files (default: flows/).", autocompletion=complete_path, show_default=False
+            metavar=optional_argument("DIR", many=True), help="Folders or flow files (default: flows/).", autocompletion=complete_path, show_default=False
         )
     ] = None,
     output_format: Annotated[

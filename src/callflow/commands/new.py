@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from callflow.commands._common import fail
+from callflow.commands._common import fail, optional_argument
 from callflow.flow.errors import ExitCode
 
 HELP = """Start a new flow: a small template that lints clean with --strict, and one
@@ -31,7 +31,7 @@ no PATH or --id without a terminal); 3 the folder cannot be written.
 
 def new(
     path: Annotated[
-        Path | None, typer.Argument(metavar="[PATH]", help="Where to write the flow (default: flows/<id>.yaml).", show_default=False)
+        Path | None, typer.Argument(metavar=optional_argument("PATH"), help="Where to write the flow (default: flows/<id>.yaml).", show_default=False)
     ] = None,
     flow_id: Annotated[str | None, typer.Option("--id", help="The flow's id, e.g. password-reset.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="What the summary calls the flow.")] = None,

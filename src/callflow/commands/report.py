@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from callflow.commands._common import fail, user_errors
+from callflow.commands._common import fail, optional_argument, user_errors
 from callflow.flow.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def _date_option(name: str, help_text: str) -> object:
 def report(
     folders: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[FOLDER]...", help="Folders (or files) to read; default: the sessions and receipts folders."),
+        typer.Argument(metavar=optional_argument("FOLDER", many=True), help="Folders (or files) to read; default: the sessions and receipts folders."),
     ] = None,
     flow: Annotated[
         list[str] | None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from callflow.commands._common import TextOrJson, fail, user_errors
+from callflow.commands._common import TextOrJson, fail, optional_argument, user_errors
 from callflow.commands._live import Agent, AsJson, CallFormat, MovedFlow, ReceiptsDir, SessionsDir
 from callflow.flow.errors import ExitCode
 
@@ -54,7 +54,7 @@ def resume(
     session_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[SESSION]", help="The session id, or its start or end (default: the newest unfinished).", show_default=False
+            metavar=optional_argument("SESSION"), help="The session id, or its start or end (default: the newest unfinished).", show_default=False
         ),
     ] = None,
     answers: Annotated[

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from callflow.commands._common import TextOrJson, complete_path, fail, user_errors
+from callflow.commands._common import TextOrJson, complete_path, fail, optional_argument, user_errors
 from callflow.commands._live import Agent, AsJson, CallFormat, ReceiptsDir, SessionsDir
 from callflow.flow.errors import ExitCode
 
@@ -41,7 +41,7 @@ def run(
     flow: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[FLOW]",
+            metavar=optional_argument("FLOW"),
             help="The flow file (YAML), e.g. flows/anything-computers-intake.yaml; "
             "in a terminal, left out: pick one of ./flows.",
             autocompletion=complete_path,

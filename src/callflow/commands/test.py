@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from callflow.commands._common import JsonAlias, complete_path, fail, user_errors
+from callflow.commands._common import JsonAlias, complete_path, fail, optional_argument, user_errors
 from callflow.commands._stdin import STDIN
 from callflow.flow.errors import ExitCode
 
@@ -50,7 +50,7 @@ def test(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...",
+            metavar=optional_argument("PATH", many=True),
             help="Folders, flow files, scenario files, or - for standard input (default: flows/).",
             autocompletion=complete_path,
             show_default=False,
