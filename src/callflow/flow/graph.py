@@ -187,55 +187,20 @@ def loops(nodes: Iterable[str], successors: Callable[[str], Iterable[str]]) -> l
     """The loops among `nodes`: strongly connected parts with a cycle.
 
     Each loop lists its nodes in the order `nodes` gives them; only
-    successors inside `nodes` count. Tarjan's algorithm, without recursion.
+    successors inside `nodes` count.
     """
     members = list(nodes)
     inside = set(members)
     position = {node_id: i for i, node_id in enumerate(members)}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    found: list[list[str]] = []
-    counter = 0
-    for root in members:
-        if root in index:
-            continue
-        work: list[tuple[str, Iterable[str]]] = []
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        work.append((root, iter([s for s in successors(root) if s in inside])))
-        while work:
-            node_id, pending = work[-1]
-            advanced = False
-            for nxt in pending:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter([s for s in successors(nxt) if s in inside])))
-                    advanced = True
-                    break
-                if nxt in on_stack:
-                    low[node_id] = min(low[node_id], index[nxt])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node_id])
-            if low[node_id] == index[node_id]:
-                part: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    part.append(member)
-                    if member == node_id:
-                        break
-                if len(part) > 1 or node_id in successors(node_id):
-                    found.append(sorted(part, key=position.__getitem__))
+
+    def within(node_id: str) -> list[str]:
+        return [s for s in successors(node_id) if s in inside]
+
+    found = [
+        sorted(part, key=position.__getitem__)
+        for part in components(members, within)
+        if len(part) > 1 or part[0] in successors(part[0])
+    ]
     found.sort(key=lambda part: position[part[0]])
     return found
+
