@@ -28,7 +28,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 STOP_SIGNALS = tuple(
     s for s in (getattr(signal, "SIGHUP", None), getattr(signal, "SIGTERM", None)) if s is not None
@@ -98,17 +98,16 @@ def _stop(signum: int) -> None:
     os._exit(128 + signum)  # only if the signal did not end the process
 
 
-def hang_up(on_stop: Callable[[str], None] | None = None, farewell: Callable[[str], str] | None = None) -> None:
-    """The terminal is gone (see `terminal_gone`): end as a hang-up does, exit 129.
-    `on_stop` and `farewell` default to those of the `stop_handlers` block."""
-    _end("SIGHUP", on_stop or _on_stop, farewell or _farewell)
+def hang_up() -> NoReturn:
+    """The terminal is gone (see `terminal_gone`): end as a hang-up does, exit 129,
+    with the `stop_handlers` block's callbacks."""
+    _end("SIGHUP")
     os._exit(HUNG_UP)
 
 
-def _end(reason: str, on_stop: Callable[[str], None] | None = None, farewell: Callable[[str], str] | None = None) -> None:
+def _end(reason: str) -> None:
     """Silence the terminal, note the stop, say one line where it can be read."""
-    on_stop = on_stop or _on_stop
-    farewell = farewell or _farewell
+    on_stop, farewell = _on_stop, _farewell
     error_fd = _keep(sys.stderr) if farewell is not None and not _is_terminal(sys.stderr) else None
     _silence()
     # Nothing may keep the process from ending: a failing callback is ignored.
