@@ -148,13 +148,14 @@ def is_open_elsewhere(path: Path) -> bool:
 class Journal:
     """Append-only, fsynced record of one session, locked while it is open."""
 
-    def __init__(self, path: Path, fd: int, clock: Callable[[], str] = now_iso, *, size: int = 0) -> None:
+    def __init__(self, path: Path, fd: int, clock: Callable[[], str] = now_iso, *, kept: bytes = b"") -> None:
         self.path = path
         self._fd: int | None = fd
         self._clock = clock
-        self._size = size
         self._pending: list[bytes] = []
-        self._kept = bytearray()  # every whole line on disk, to write the file again if it goes
+        # Every whole line on disk (its length is the file's whole-line size),
+        # to write the file again if it goes.
+        self._kept = bytearray(kept)
         self.problem: OSError | None = None  # the last write failure, None once written
         self.cut_bytes = 0  # a torn last line cut off on reopening
         self.rewritten = 0  # times the file was gone and written again from memory
@@ -228,9 +229,8 @@ class Journal:
         except BaseException:
             os.close(fd)
             raise
-        journal = cls(path, fd, clock, size=whole)
+        journal = cls(path, fd, clock, kept=_read_all(fd, whole))
         journal.cut_bytes = size - whole
-        journal._kept = bytearray(_read_all(fd, whole))
         return journal
 
     @property
@@ -255,9 +255,8 @@ class Journal:
                 except OSError as exc:
                     self.problem = exc
                     with contextlib.suppress(OSError):
-                        os.ftruncate(self._fd, self._size)  # keep only whole lines
+                        os.ftruncate(self._fd, len(self._kept))  # keep only whole lines
                     return False
-                self._size += len(data)
                 self._kept += data
                 self._pending.pop(0)
             self.problem = None
@@ -294,7 +293,7 @@ class Journal:
         fsync_dir(self.path.parent)
         with contextlib.suppress(OSError):
             os.close(fd)
-        self._fd, self._size = new_fd, len(self._kept)
+        self._fd = new_fd
         self.rewritten += 1
 
     @property
