@@ -96,10 +96,16 @@ def is_part_of(node_id: str, previous: str) -> bool:
     return previous == base or (bool(sep) and part.isdigit() and head == base)
 
 
-def call_site(node_id: str) -> str | None:
-    """The caller of a procedure node: `D-2-8` for `D-2-8/pay/P-1`."""
+def calling_node(node_id: str) -> str | None:
+    """The expanded node that called a procedure node: `D-2-8` for `D-2-8/pay/P-1`."""
     parts = node_id.split(LEVEL)
-    return shown(LEVEL.join(parts[:-2])) if len(parts) >= 3 else None
+    return LEVEL.join(parts[:-2]) if len(parts) >= 3 else None
+
+
+def call_site(node_id: str) -> str | None:
+    """The caller of a procedure node, as a person reads it: `D-2-8` for `D-2-8/pay/P-1`."""
+    caller = calling_node(node_id)
+    return shown(caller) if caller is not None else None
 
 
 def has_calls(flow: Flow) -> bool:

@@ -23,7 +23,7 @@ from prompt_toolkit.utils import get_cwidth
 
 from callflow.flow.controls import visible
 from callflow.flow.money import format_money
-from callflow.flow.procedures import LEVEL, call_site, shown
+from callflow.flow.procedures import calling_node, shown
 from callflow.record.wording import span_words
 
 if TYPE_CHECKING:
@@ -87,13 +87,13 @@ def where_line(session: Session, node_id: str, clock: CallClock | None, width: i
     money_short = f"{format_money(totals.total, currency)} / {format_money(totals.due, currency)} due"
     time = clock_words(clock.call_seconds()) if clock is not None else ""
     section = visible(node.section) if node is not None and node.section else ""
-    caller = call_site(node_id)
+    caller = calling_node(node_id)
     if caller is not None and not section:
         # A procedure's step says where it was called from: the director's
         # place in the script is the caller's node and section.
-        calling = session.flow.nodes.get(LEVEL.join(node_id.split(LEVEL)[:-2]))
+        calling = session.flow.nodes.get(caller)
         around = visible(calling.section) if calling is not None and calling.section else ""
-        section = " · ".join(p for p in (f"in {visible(caller)}", around) if p)
+        section = " · ".join(p for p in (f"in {visible(shown(caller))}", around) if p)
     head = f" {written} "
     room = width - cell_len(head) - (cell_len(over) if over else 0)
     for money in (money_long, money_short, ""):
