@@ -46,17 +46,10 @@ def pick_flow(command: str = "run") -> Path:
 def choice_label(title: str, where: str, room: int) -> str:
     """`title  (where)` on one line of `room` columns: the title is shortened
     first (a cut line would hide which file it is), then the whole."""
-    from callflow.terminal.statusline import cell_len
+    from callflow.terminal.statusline import cell_len, fit
 
     tail = f"  ({where})"
-    if cell_len(title) + cell_len(tail) <= room:
-        return title + tail
-    keep = room - cell_len(tail) - 1
-    if keep >= 12:
-        while cell_len(title) > keep:
-            title = title[:-1]
-        return title.rstrip() + "…" + tail
-    whole = title + tail
-    while whole and cell_len(whole) > room - 1:
-        whole = whole[:-1]
-    return whole + "…"
+    keep = room - cell_len(tail)
+    if cell_len(title) <= keep or keep >= 13:
+        return fit(title, keep) + tail
+    return fit(title + tail, room)

@@ -9,7 +9,6 @@ leaves everything as it was.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.text import Text
 
 from callflow.call.driver import BACK, Revise
@@ -19,16 +18,9 @@ from callflow.flow.procedures import shown
 from callflow.terminal import prompts
 from callflow.terminal.prompts import CANCEL, Asking, Status
 from callflow.terminal.screen import answer_words, words
+from callflow.terminal.statusline import fit
 
 KEEP = "← Keep the answers and go on with the call"
-
-
-def _fit(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text
-    while text and cell_len(text) > width - 1:
-        text = text[:-1]
-    return text + "…"
 
 
 def answer_titles(session: Session, width: int) -> list[str]:
@@ -37,7 +29,7 @@ def answer_titles(session: Session, width: int) -> list[str]:
     for answer in session.answers():
         question = session.index.questions.get(answer.field_id)
         said = answer_words(question, answer, session.today)
-        titles.append(_fit(visible(f"{shown(answer.node_id)}  {answer.prompt}  {said}"), width))
+        titles.append(fit(visible(f"{shown(answer.node_id)}  {answer.prompt}  {said}"), width))
     return titles
 
 

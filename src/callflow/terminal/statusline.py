@@ -62,7 +62,8 @@ def clock_words(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-def _fit(text: str, width: int) -> str:
+def fit(text: str, width: int) -> str:
+    """Text cut to `width` columns, ending in … when cut."""
     if cell_len(text) <= width:
         return text
     if width <= 1:
@@ -102,7 +103,7 @@ def where_line(session: Session, node_id: str, clock: CallClock | None, width: i
         left_room = room - cell_len(right)
         if not section or left_room >= min(12, cell_len(section) + 3):
             break
-    place = _fit(f"· {section}", max(0, left_room - 1)) if section and left_room > 3 else ""
+    place = fit(f"· {section}", max(0, left_room - 1)) if section and left_room > 3 else ""
     fill = max(0, room - cell_len(place) - cell_len(right))
     fragments: Fragments = [("class:status.node", head)]
     if over:
@@ -117,7 +118,7 @@ def _clip(fragments: Fragments, width: int) -> Fragments:
     used = 0
     for style, text in fragments:
         if used + cell_len(text) > width:
-            text = _fit(text, width - used) if width - used > 0 else ""
+            text = fit(text, width - used) if width - used > 0 else ""
         kept.append((style, text))
         used += cell_len(text)
         if used >= width:
