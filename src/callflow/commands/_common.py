@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -33,13 +33,10 @@ def day_of(value: str | None, default: date) -> date:
     Parsed here, not by typer, so the message is the same under every typer."""
     if value is None:
         return default
-    try:
-        return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else _not_a_day(value)
-    except ValueError:
-        return _not_a_day(value)
-
-
-def _not_a_day(value: str) -> NoReturn:
+    text = value.strip()
+    if len(text) == 10:  # YYYY-MM-DD only (fromisoformat also takes 20261123)
+        with suppress(ValueError):
+            return date.fromisoformat(text)
     fail(f"--today {value}: write the date as YYYY-MM-DD, e.g. 2026-11-23", ExitCode.USAGE)
 
 
