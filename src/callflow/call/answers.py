@@ -93,50 +93,29 @@ class AnswerSet:
     def check_known(self, flow: Flow, index: FlowIndex) -> None:
         """Refuse answers to questions the flow does not have (likely typos),
         and a mapping as the answer to anything but a checklist confirmation."""
-        problems = []
+        problems: list[Diagnostic] = []
+
+        def problem(loc: tuple[Any, ...], code: str, message: str, *, at_key: bool = True) -> None:
+            line, col = self.positions.locate(loc, at_key=at_key) if self.positions else (1, 1)
+            problems.append(Diagnostic(self.path, line, col, code, Severity.ERROR, message))
+
         for key, values in self.answers.items():
             question = index.questions.get(key)
             if question is not None and not isinstance(question, Confirmation):
                 for i, value in enumerate(values):
                     if isinstance(value, dict):
-                        loc = (*self.loc_prefix, key) if len(values) == 1 else (*self.loc_prefix, key, i)
-                        line, col = self.positions.locate(loc, at_key=False) if self.positions else (1, 1)
-                        problems.append(
-                            Diagnostic(
-                                self.path,
-                                line,
-                                col,
-                                INVALID_VALUE,
-                                Severity.ERROR,
-                                f"the answer to '{key}' should be text, not a mapping "
-                                "({done, reason} answers a checklist confirmation)",
-                            )
+                        problem(
+                            (*self.loc_prefix, key) if len(values) == 1 else (*self.loc_prefix, key, i),
+                            INVALID_VALUE,
+                            f"the answer to '{key}' should be text, not a mapping "
+                            "({done, reason} answers a checklist confirmation)",
+                            at_key=False,
                         )
             if question is None:
                 hint = did_you_mean(key, index.questions)
-                line, col = self.positions.locate((*self.loc_prefix, key)) if self.positions else (1, 1)
-                problems.append(
-                    Diagnostic(
-                        self.path,
-                        line,
-                        col,
-                        UNKNOWN_KEY,
-                        Severity.ERROR,
-                        f"'{key}' is not a question of flow '{flow.id}'{hint}",
-                    )
-                )
+                problem((*self.loc_prefix, key), UNKNOWN_KEY, f"'{key}' is not a question of flow '{flow.id}'{hint}")
         if self.flow_id is not None and self.flow_id != flow.id:
-            line, col = self.positions.locate(("flow",)) if self.positions else (1, 1)
-            problems.append(
-                Diagnostic(
-                    self.path,
-                    line,
-                    col,
-                    INVALID_VALUE,
-                    Severity.ERROR,
-                    f"these answers are for flow '{self.flow_id}', not '{flow.id}'",
-                )
-            )
+            problem(("flow",), INVALID_VALUE, f"these answers are for flow '{self.flow_id}', not '{flow.id}'")
         if problems:
             raise FlowLoadError(problems)
 
